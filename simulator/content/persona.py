@@ -1,0 +1,103 @@
+"""A tenant persona: who they are, how their mood moves, and what they may say."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from scoring.behaviours import BEHAVIOURS, STANCES
+from simulator.content.base import (
+    BehaviourId,
+    Delta,
+    Ident,
+    Lines,
+    Localized,
+    SchemaVersion,
+    Score,
+    Stance,
+    Strict,
+    check_schema_version,
+)
+
+
+class MoodState(Strict):
+    irritation: Score
+    trust: Score
+
+
+class Reaction(Strict):
+    """How much one detected behaviour changes this tenant's irritation and trust."""
+
+    irritation: Delta = 0
+    trust: Delta = 0
+
+
+class Threshold(Strict):
+    """A stance applies when every bound given here holds (bounds are inclusive)."""
+
+    irritation_min: Score | None = None
+    irritation_max: Score | None = None
+    trust_min: Score | None = None
+    trust_max: Score | None = None
+
+    def matches(self, irritation: float, trust: float) -> bool:
+        return (
+            (self.irritation_min is None or irritation >= self.irritation_min)
+            and (self.irritation_max is None or irritation <= self.irritation_max)
+            and (self.trust_min is None or trust >= self.trust_min)
+            and (self.trust_max is None or trust <= self.trust_max)
+        )
+
+
+class Closings(Strict):
+    """The tenant's last words for each way a conversation can end."""
+
+    resolved: Lines
+    escalated: Lines
+    turn_limit: Lines
+
+
+class Persona(Strict):
+    schema_version: SchemaVersion
+    name: Localized
+    description: Localized
+    background: Localized
+    speaking_style: Localized
+    hidden_need: Localized
+    start: MoodState
+    drift: float = Field(
+        0.1, ge=0, le=1, description="Share of the distance back to the start state, per turn."
+    )
+    reactions: dict[BehaviourId, Reaction]
+    stances: dict[Stance, Threshold] = Field(
+        description="Checked in the order hostile, satisfied, cooperative, guarded; first match wins."
+    )
+    opening: Lines
+    repertoire: dict[Stance, dict[Ident, Lines]]
+    closings: Closings
+
+    _check_version = field_validator("schema_version")(check_schema_version)
+
+    @field_validator("reactions")
+    @classmethod
+    def _every_behaviour(cls, value: dict[str, Reaction]) -> dict[str, Reaction]:
+        missing = [b for b in BEHAVIOURS if b not in value]
+        if missing:
+            raise ValueError(f"no reaction for {', '.join(missing)}; expected one for every behaviour")
+        return value
+
+    @field_validator("stances", "repertoire")
+    @classmethod
+    def _every_stance(cls, value: dict) -> dict:
+        missing = [s for s in STANCES if s not in value]
+        if missing:
+            raise ValueError(f"no {', '.join(missing)}; expected all of: {', '.join(STANCES)}")
+        empty = [s for s, acts in value.items() if isinstance(acts, dict) and not acts]
+        if empty:
+            raise ValueError(f"{empty[0]} has no dialogue acts; expected at least one")
+        return value
+
+    def stance_for(self, irritation: float, trust: float) -> str:
+        for stance in ("hostile", "satisfied", "cooperative"):
+            if self.stances[stance].matches(irritation, trust):
+                return stance
+        return "guarded"
