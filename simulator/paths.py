@@ -27,8 +27,12 @@ def db_path() -> Path:
 
 
 def cache_dir(kind: str) -> Path:
-    """A cache folder, e.g. cache_dir("models") or cache_dir("embeddings")."""
-    path = home() / "cache" / kind
+    """A cache folder, e.g. cache_dir("models") or cache_dir("embeddings").
+
+    $ROLEPLAY_CACHE_DIR moves caches out of the home (the tests share one across the run).
+    """
+    env = os.environ.get("ROLEPLAY_CACHE_DIR")
+    path = (Path(env).expanduser() if env else home() / "cache") / kind
     path.mkdir(parents=True, exist_ok=True)
     return path
 

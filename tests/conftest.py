@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ.pop("ROLEPLAY_ALLOW_DOWNLOADS", None)
+
+TEST_CACHE = Path(__file__).resolve().parent.parent / ".test-cache"
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -65,10 +68,8 @@ def roleplay_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("roleplay_home")
     monkeypatch.setenv("ROLEPLAY_HOME", str(home))
     monkeypatch.delenv("ROLEPLAY_DB", raising=False)
+    # Model caches (the converted GGUF, exemplar embeddings) are shared by all tests and runs.
+    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(TEST_CACHE))
     return home
 
 
-@pytest.fixture(scope="session")
-def shared_cache(tmp_path_factory):
-    """A model cache kept for the whole test run (converted GGUF, exemplar embeddings)."""
-    return tmp_path_factory.mktemp("roleplay_shared_cache")
