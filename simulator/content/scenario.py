@@ -19,7 +19,7 @@ from simulator.content.base import (
     check_schema_version,
 )
 
-Outcome = Literal["resolved", "escalated", "turn_limit"]
+Outcome = Literal["resolved", "escalated", "turn_limit", "unfinished"]
 
 
 class RevealCondition(Strict):
