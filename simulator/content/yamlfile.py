@@ -121,11 +121,16 @@ def parse(path: Path, text: str | None = None) -> tuple[Any, _Tree]:
     """Parse YAML into plain data plus line numbers; ContentError on syntax errors or duplicates."""
     name = display_name(path)
     text = read_text(path) if text is None else text
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as err:
+        raise ContentError([_reader_problem(name, text, err)])
     tree = _Tree(name, loader)
     try:
         node = loader.get_single_node()
         data = tree.build(node, (), frozenset()) if node is not None else None
+    except yaml.reader.ReaderError as err:
+        raise ContentError([_reader_problem(name, text, err)])
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
@@ -148,6 +153,13 @@ def parse(path: Path, text: str | None = None) -> tuple[Any, _Tree]:
     return data, tree
 
 
+def _reader_problem(name: str, text: str, err: yaml.reader.ReaderError) -> Problem:
+    line = text[: err.position].count("\n") + 1
+    return Problem(
+        name, line, f"control character {err.character!r} is not allowed; expected printable text"
+    )
+
+
 def load_model(path: Path, model: type[M], context: dict | None = None) -> M:
     """Load one YAML file into `model`; ContentError with FILE:LINE problems otherwise."""
     data, tree = parse(Path(path))
@@ -163,7 +175,10 @@ def _dotted(loc: Loc) -> str:
 
 
 def _problem_from(error: dict, model: type[BaseModel], tree: _Tree) -> Problem:
-    loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    loc: Loc = ()
+    for part in error["loc"]:  # drop the type tags pydantic adds to union errors
+        if loc + (part,) in tree.lines or not _is_union_tag(part):
+            loc += (part,)
     kind = error["type"]
     where = _dotted(loc)
     msg = error["msg"]
@@ -171,11 +186,12 @@ def _problem_from(error: dict, model: type[BaseModel], tree: _Tree) -> Problem:
         if loc and loc[-1] in ("nl", "en"):
             message = f"{where} is missing; expected a text in both languages, nl and en"
         else:
-            message = f"{where} is missing; expected the field '{loc[-1]}'"
+            message = f"{where} is missing; expected the field '{loc[-1] if loc else '?'}'"
     elif kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
-        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        message = f"unknown field '{loc[-1]}' in {_dotted(loc[:-1])}"
+        field = loc[-1] if loc else "?"
+        hint = difflib.get_close_matches(str(field), allowed, n=1)
+        message = f"unknown field '{field}' in {_dotted(loc[:-1])}"
         if hint:
             message += f" (did you mean '{hint[0]}'?)"
         message += f"; expected one of: {', '.join(allowed)}" if allowed else "; expected no extra fields"
