@@ -46,3 +46,8 @@ def content_dir(kind: str) -> Path:
     package = Path(__file__).resolve().parent
     installed = package / "_content" / kind
     return installed if installed.is_dir() else package.parent / kind
+
+
+def user_content_dir(kind: str) -> Path:
+    """A trainer's own personas/ or scenarios/ under the home; they add to the shipped ones."""
+    return home() / kind

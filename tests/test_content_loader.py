@@ -219,3 +219,13 @@ def test_new_skeleton_validates(tmp_path, kind):
     assert run_validate(target).exit_code == 0
     again = CliRunner().invoke(main, ["new", kind, "my-new", "--dir", str(folder)])
     assert again.exit_code != 0 and "exists" in again.output
+
+
+def test_trainers_own_persona_joins_the_library(roleplay_home):
+    from simulator.content import load_library
+
+    result = CliRunner().invoke(main, ["new", "persona", "noisy-neighbour"])
+    assert result.exit_code == 0, result.output
+    assert (roleplay_home / "personas" / "noisy-neighbour.yaml").exists()
+    library = load_library()
+    assert "noisy-neighbour" in library.personas and "grumpy" in library.personas

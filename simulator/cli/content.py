@@ -48,7 +48,10 @@ def schema(kind: str) -> None:
 @click.command()
 @click.argument("kind", type=click.Choice(["persona", "scenario"]))
 @click.argument("ident")
-@click.option("--dir", "folder", type=click.Path(path_type=Path), help="Folder to write into.")
+@click.option(
+    "--dir", "folder", type=click.Path(path_type=Path),
+    help="Folder to write into (default: your own content folder under $ROLEPLAY_HOME).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def new(kind: str, ident: str, folder: Path | None, force: bool) -> None:
     """Write a valid, commented skeleton for a new persona or scenario."""
@@ -56,7 +59,7 @@ def new(kind: str, ident: str, folder: Path | None, force: bool) -> None:
 
     if not re.fullmatch(r"[a-z][a-z0-9_-]*", ident):
         raise click.BadParameter("use lower-case letters, digits, - and _ (e.g. 'noisy-neighbour')")
-    folder = folder or paths.content_dir(f"{kind}s")
+    folder = folder or paths.user_content_dir(f"{kind}s")
     target = Path(folder) / f"{ident}.yaml"
     if target.exists() and not force:
         raise click.ClickException(f"{target} exists; use --force to overwrite it")

@@ -42,29 +42,43 @@ def load_scenario(path: Path, persona_ids: set[str] | None = None) -> Scenario:
     return load_model(Path(path), Scenario, context)
 
 
+def content_dirs(kind: str) -> list[Path]:
+    """Shipped content first, then the trainer's own folder (same id: the trainer's file wins)."""
+    return [paths.content_dir(kind), paths.user_content_dir(kind)]
+
+
+def _yaml_files(folders: list[Path]) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder in folders:
+        if folder.is_dir():
+            found.update({p.stem: p for p in sorted(folder.glob("*.yaml"))})
+    return found
+
+
 def shipped_persona_ids() -> set[str]:
-    return {p.stem for p in paths.content_dir("personas").glob("*.yaml")}
+    return set(_yaml_files(content_dirs("personas")))
 
 
 def load_library(
     persona_dir: Path | None = None, scenario_dir: Path | None = None
 ) -> Library:
-    """All personas and scenarios of two folders (default: the shipped ones)."""
-    persona_dir = Path(persona_dir or paths.content_dir("personas"))
-    scenario_dir = Path(scenario_dir or paths.content_dir("scenarios"))
+    """All personas and scenarios (default: shipped plus the trainer's own under the home)."""
+    persona_files = _yaml_files([Path(persona_dir)] if persona_dir else content_dirs("personas"))
+    scenario_files = _yaml_files(
+        [Path(scenario_dir)] if scenario_dir else content_dirs("scenarios")
+    )
     library = Library()
     problems: list[Problem] = []
-    for path in sorted(persona_dir.glob("*.yaml")):
+    for pid, path in persona_files.items():
         try:
-            library.personas[path.stem] = load_persona(path)
-            library.files[f"persona:{path.stem}"] = path
+            library.personas[pid] = load_persona(path)
+            library.files[f"persona:{pid}"] = path
         except ContentError as err:
             problems.extend(err.problems)
-    ids = {p.stem for p in persona_dir.glob("*.yaml")}
-    for path in sorted(scenario_dir.glob("*.yaml")):
+    for sid, path in scenario_files.items():
         try:
-            library.scenarios[path.stem] = load_scenario(path, ids)
-            library.files[f"scenario:{path.stem}"] = path
+            library.scenarios[sid] = load_scenario(path, set(persona_files))
+            library.files[f"scenario:{sid}"] = path
         except ContentError as err:
             problems.extend(err.problems)
     if problems:
@@ -101,7 +115,8 @@ def validate_paths(targets: list[Path] | None = None) -> tuple[int, list[Problem
     from scoring.rubric import RUBRIC_DIR, Rubric
 
     if not targets:
-        targets = [paths.content_dir("personas"), paths.content_dir("scenarios"), RUBRIC_DIR]
+        targets = [*content_dirs("personas"), *content_dirs("scenarios"), RUBRIC_DIR]
+        targets = [t for t in targets if t.is_dir()]
     files = _files([Path(t) for t in targets])
     persona_ids = shipped_persona_ids() | {
         f.stem for f in files if kind_of(f) == "persona"
