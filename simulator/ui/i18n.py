@@ -1,0 +1,160 @@
+"""Every user-facing string of the app, in Dutch and English."""
+
+from __future__ import annotations
+
+import locale
+import os
+
+LANGS = ("nl", "en")
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # key: (nl, en)
+    "app_title": ("Gesprekstrainer voordeur", "Front-door conversation trainer"),
+    "name": ("Naam", "Name"),
+    "name_placeholder": ("Je naam", "Your name"),
+    "language": ("Taal", "Language"),
+    "persona": ("Huurder", "Tenant"),
+    "scenario": ("Scenario", "Scenario"),
+    "mode": ("Vorm", "Mode"),
+    "mode_practice": ("Oefenen (tips tijdens het gesprek)", "Practice (tips during the talk)"),
+    "mode_assessment": ("Toets (feedback aan het eind)", "Assessment (feedback at the end)"),
+    "start": ("Start gesprek", "Start conversation"),
+    "no_scenario": ("Geen scenario voor deze huurder.", "No scenario for this tenant."),
+    "no_content": ("Geen personas of scenario's gevonden.", "No personas or scenarios found."),
+    "content_error": ("Fout in de inhoud", "Problem in the content"),
+    "need_name": ("Vul eerst je naam in.", "Please enter your name first."),
+    # navigation / commands
+    "review": ("Beoordelen", "Review"),
+    "author": ("Schrijven", "Author"),
+    "settings": ("Instellingen", "Settings"),
+    "back": ("Terug", "Back"),
+    "quit": ("Stoppen", "Quit"),
+    "cmd_start": ("Naar het startscherm", "Go to the start screen"),
+    "cmd_review": ("Sessies beoordelen (teamleider)", "Review sessions (team leader)"),
+    "cmd_author": ("Personas en scenario's (trainer)", "Personas and scenarios (trainer)"),
+    "cmd_settings": ("Back-end, model en embedder kiezen", "Choose back-end, model and embedder"),
+    # practice
+    "briefing": ("Opdracht", "Briefing"),
+    "tenant": ("Huurder", "Tenant"),
+    "you": ("Jij", "You"),
+    "say_placeholder": ("Wat zeg je? (Enter om te versturen)", "What do you say? (Enter to send)"),
+    "hint": ("Tip", "Hint"),
+    "retry": ("Opnieuw", "Retry"),
+    "end": ("Einde", "End"),
+    "cancel": ("Annuleer", "Cancel"),
+    "irritation": ("Irritatie", "Irritation"),
+    "trust": ("Vertrouwen", "Trust"),
+    "mood": ("Stemming", "Mood"),
+    "feedback": ("Feedback", "Feedback"),
+    "stance_hostile": ("vijandig", "hostile"),
+    "stance_guarded": ("afwachtend", "guarded"),
+    "stance_cooperative": ("meewerkend", "cooperative"),
+    "stance_satisfied": ("tevreden", "satisfied"),
+    "tenant_typing": ("De huurder antwoordt… (Esc annuleert)", "The tenant is answering… (Esc cancels)"),
+    "reply_failed": ("De huurder kon niet antwoorden: {error}", "The tenant could not answer: {error}"),
+    "reply_cancelled": ("Antwoord geannuleerd.", "Reply cancelled."),
+    "nothing_to_retry": ("Er is nog niets om over te doen.", "There is nothing to retry yet."),
+    "retried": ("Laatste beurt teruggedraaid; probeer het anders.", "Last turn undone; try it differently."),
+    "no_badges": ("Geen gedrag herkend in deze beurt.", "No behaviour recognised in this turn."),
+    "assessment_note": ("Toets: feedback volgt aan het eind.", "Assessment: feedback comes at the end."),
+    "example": ("Bijvoorbeeld", "For example"),
+    "conversation_over": ("Het gesprek is voorbij.", "The conversation is over."),
+    "show_report": ("Rapport", "Report"),
+    # report
+    "report": ("Rapport", "Report"),
+    "outcome": ("Uitkomst", "Outcome"),
+    "outcome_resolved": ("opgelost", "resolved"),
+    "outcome_escalated": ("geëscaleerd", "escalated"),
+    "outcome_turn_limit": ("beurten op", "out of turns"),
+    "outcome_ended": ("door jou beëindigd", "ended by you"),
+    "outcome_unfinished": ("niet afgerond", "unfinished"),
+    "rating": ("Cijfer van de huurder", "Tenant's rating"),
+    "scores": ("Score per onderdeel", "Score per rubric"),
+    "behaviours": ("Gedrag", "Behaviour"),
+    "shown": ("getoond", "shown"),
+    "missing": ("ontbrak", "missing"),
+    "mood_chart": ("Irritatie per beurt", "Irritation per turn"),
+    "trust_chart": ("Vertrouwen per beurt", "Trust per turn"),
+    "again": ("Opnieuw oefenen", "Practise again"),
+    "export": ("Exporteer HTML", "Export HTML"),
+    "to_start": ("Naar start", "Back to start"),
+    "exported": ("Rapport opgeslagen: {path}", "Report saved: {path}"),
+    "export_failed": ("Exporteren mislukt: {error}", "Export failed: {error}"),
+    "no_store": ("Geen sessie-opslag beschikbaar.", "No session store available."),
+    # review
+    "sessions": ("Sessies", "Sessions"),
+    "filter_trainee": ("Medewerker", "Trainee"),
+    "filter_date": ("Datum (JJJJ-MM-DD)", "Date (YYYY-MM-DD)"),
+    "filter_text": ("Zoek in tekst", "Search text"),
+    "all": ("alle", "all"),
+    "date": ("Datum", "Date"),
+    "turns": ("Beurten", "Turns"),
+    "transcript": ("Gesprek", "Transcript"),
+    "agree": ("Eens", "Agree"),
+    "disagree": ("Oneens", "Disagree"),
+    "comment": ("Opmerking voor de coaching", "Coaching comment"),
+    "save_comment": ("Opslaan", "Save"),
+    "comment_saved": ("Opmerking opgeslagen.", "Comment saved."),
+    "override_saved": ("Oordeel opgeslagen.", "Judgement saved."),
+    "kappa": ("Overeenstemming scorer-teamleider κ = {kappa}", "Scorer-team leader agreement κ = {kappa}"),
+    "kappa_none": ("Overeenstemming κ: nog te weinig oordelen", "Agreement κ: not enough judgements yet"),
+    "progress": ("Voortgang van {trainee}", "Progress of {trainee}"),
+    "no_sessions": ("Nog geen sessies.", "No sessions yet."),
+    "toggle": ("Eens/oneens", "Agree/disagree"),
+    # author
+    "files": ("Bestanden", "Files"),
+    "valid": ("in orde", "valid"),
+    "invalid": ("fouten", "problems"),
+    "validate": ("Valideer", "Validate"),
+    "run_checks": ("Draai checks", "Run checks"),
+    "preview": ("Proefgesprek", "Preview talk"),
+    "check_passed": ("geslaagd", "passed"),
+    "check_failed": ("mislukt", "failed"),
+    "no_checks": ("Dit scenario heeft geen checks.", "This scenario has no checks."),
+    "checks_unavailable": ("Checks zijn nog niet beschikbaar: {error}", "Checks are not available yet: {error}"),
+    "all_valid": ("{count} bestand(en) in orde.", "{count} file(s) valid."),
+    "problems": ("{count} probleem/problemen:", "{count} problem(s):"),
+    # settings
+    "backend": ("Back-end", "Back-end"),
+    "model": ("Model", "Model"),
+    "embedder": ("Embedder", "Embedder"),
+    "save": ("Opslaan", "Save"),
+    "settings_saved": ("Instellingen opgeslagen.", "Settings saved."),
+    "settings_unavailable": ("Instellingen niet beschikbaar: {error}", "Settings unavailable: {error}"),
+    # models / status
+    "status_loading": ("Modellen laden…", "Loading models…"),
+    "status_ready": ("klaar", "ready"),
+    "status_failed": (
+        "Model niet beschikbaar ({error}); de huurder spreekt vaste zinnen.",
+        "Model unavailable ({error}); the tenant speaks authored lines.",
+    ),
+    "status_scorer_failed": (
+        "Scorer niet beschikbaar ({error}).", "Scorer unavailable ({error})."
+    ),
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The string `key` in `lang` (nl or en), with {placeholders} filled in."""
+    nl, en = STRINGS[key]
+    text = en if lang == "en" else nl
+    return text.format(**values) if values else text
+
+
+def default_lang() -> str:
+    """nl unless the user's locale says English (the content's primary language is Dutch)."""
+    for name in ("ROLEPLAY_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value[:2] in LANGS:
+            return value[:2]
+    try:
+        code = locale.getlocale()[0] or ""
+    except ValueError:
+        code = ""
+    return "en" if code.startswith("en") else "nl"
+
+
+def label(obj: object, lang: str) -> str:
+    """A content Localized (with .get(lang)) or plain text."""
+    getter = getattr(obj, "get", None)
+    return getter(lang) if callable(getter) else str(obj)

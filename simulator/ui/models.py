@@ -1,0 +1,100 @@
+"""The models behind the app: back-end and scorer, created cheaply, warmed up in a worker.
+
+Nothing here imports torch, transformers or sentence_transformers at import time; they load
+inside warm_up(), which the app runs in a thread once the first frame is on screen.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from simulator.ui.names import field
+
+Progress = Callable[[str], None]
+
+
+class ModelHub:
+    """Owns the back-end and the scorer for all sessions of one app run."""
+
+    def __init__(self, settings: Any = None, backend: Any = None, scorer: Any = None) -> None:
+        self._settings = settings
+        self._backend = backend
+        self._scorer = scorer
+        self.errors: dict[str, str] = {}
+        self.ready = threading.Event()
+        self._lock = threading.Lock()
+
+    @property
+    def settings(self) -> Any:
+        if self._settings is None:
+            from simulator.settings import load_settings
+
+            self._settings = load_settings()
+        return self._settings
+
+    def use_settings(self, settings: Any) -> None:
+        """New settings (from the settings screen): next sessions get a fresh back-end/scorer."""
+        with self._lock:
+            self._settings, self._backend, self._scorer = settings, None, None
+            self.errors.clear()
+            self.ready.clear()
+
+    @property
+    def backend(self) -> Any:
+        with self._lock:
+            if self._backend is None:
+                from simulator.backends import make_backend
+
+                self._backend = make_backend(self.settings)
+            return self._backend
+
+    @property
+    def scorer(self) -> Any:
+        with self._lock:
+            if self._scorer is None:
+                from scoring.scorer import Scorer
+
+                self._scorer = Scorer.default()
+            return self._scorer
+
+    def describe(self) -> str:
+        """back-end · model · embedder, for the status line."""
+        try:
+            s = self.settings
+        except Exception as err:  # broken config file: say so instead of crashing the app
+            return f"settings: {err}"
+        parts = [field(s, "backend", default="?"), field(s, "model", default="?"),
+                 field(s, "embedder", default="?")]
+        return " · ".join(str(p) for p in parts if p)
+
+    def warm_up(self, progress: Progress) -> dict[str, str]:
+        """Load the embedder and the tenant model; errors are kept, never raised."""
+        try:
+            self._load("scorer", lambda: self.scorer.load(progress=progress))
+            self._load("backend", lambda: self.backend.load(
+                progress=lambda message, fraction=None: progress(message)))
+        finally:
+            self.ready.set()
+        return dict(self.errors)
+
+    def _load(self, name: str, load: Callable[[], Any]) -> None:
+        try:
+            load()
+        except Exception as err:  # a missing model must not take the app down
+            self.errors[name] = str(err).splitlines()[0] if str(err) else type(err).__name__
+
+
+def default_session_factory(hub: ModelHub, store: Any) -> Callable[..., Any]:
+    """Sessions with the real engine, the hub's back-end and scorer, and the store."""
+
+    def make(*, library, persona_id, scenario_id, lang, trainee, mode):
+        from simulator.engine.session import PracticeSession
+
+        return PracticeSession(
+            library, persona_id, scenario_id, lang, backend=hub.backend, scorer=hub.scorer,
+            store=store, trainee=trainee, mode=mode,
+        )
+
+    return make

@@ -1,0 +1,1 @@
+"""The app's screens: start, practice, report, review, author, settings."""

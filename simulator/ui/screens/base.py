@@ -1,0 +1,35 @@
+"""What every screen shares: the app's language and localized key descriptions in the footer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.screen import Screen
+
+from simulator.ui.i18n import STRINGS, t
+
+
+class BaseScreen(Screen):
+    """BINDINGS descriptions are i18n keys (the action's name); the footer shows them localized."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.localize_bindings()
+
+    @property
+    def lang(self) -> str:
+        return getattr(self.app, "lang", "nl")
+
+    def tr(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def localize_bindings(self) -> None:
+        table = self._bindings.key_to_bindings
+        for key, bindings in table.items():
+            table[key] = [self._localized(b) for b in bindings]
+        if self.is_mounted:
+            self.refresh_bindings()
+
+    def _localized(self, binding):
+        name = binding.action.rsplit(".", 1)[-1].split("(", 1)[0]
+        return replace(binding, description=self.tr(name)) if name in STRINGS else binding

@@ -1,0 +1,1 @@
+"""Widgets of the practice, report and review screens."""
