@@ -1,0 +1,176 @@
+"""The actor: the language model writes the tenant's next line; the guard keeps it in character.
+
+A line that fails the guard is regenerated once with a corrected prompt, then replaced by an
+authored line from the persona (act x stance x language, not used recently). A failing back-end
+never stalls the session: its error is recorded and an authored line is used.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.content.persona import Persona
+from simulator.content.scenario import Scenario
+from simulator.engine.director import Decision
+from simulator.engine.guard import Guard, normalise, sentences
+from simulator.engine.prompt import Turn, history_messages, system_prompt
+
+EXAMPLES = 3
+RECENT_FALLBACKS = 6
+
+
+class ReplyCancelled(Exception):
+    """The caller stopped the reply (should_stop returned True); nothing was said."""
+
+
+@dataclass
+class TenantLine:
+    text: str
+    source: str  # "model" | "fallback"
+    guard: list[str] = field(default_factory=list)  # why earlier attempts were rejected
+    prompt: list[dict[str, str]] | None = None  # the messages of the last model attempt
+    latency_ms: int = 0
+    first_token_ms: int | None = None
+    attempts: int = 0
+
+
+def clean(raw: str, names: list[str]) -> str:
+    """The tenant's words only: no role prefix, quotes, following turns or broken last sentence."""
+    text = raw.strip()
+    prefix = "|".join(re.escape(n) for n in names + ["tenant", "huurder", "assistant"])
+    text = re.sub(rf"^\s*(?:{prefix})\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = text.split("\n")[0].strip()
+    text = text.strip("\"'“”„ ").strip()
+    ends = list(re.finditer(r"[.!?…]+(?=[\s\"')\]]|$)", text))
+    if ends and ends[-1].end() < len(text) - 1:
+        text = text[: ends[-1].end()]  # the reply was cut off mid-sentence
+    return text.strip()
+
+
+def _stop_when_done(text: str) -> bool:
+    """Stop generating once the tenant's line is complete (a new line or a fourth sentence)."""
+    stripped = text.lstrip()
+    return "\n" in stripped or len(sentences(stripped)) > 3
+
+
+class TenantActor:
+    """Writes tenant lines for one persona, scenario and language."""
+
+    def __init__(
+        self,
+        persona: Persona,
+        scenario: Scenario,
+        lang: str,
+        backend: Any = None,
+        options: Any = None,
+        rng: random.Random | None = None,
+    ):
+        self.persona, self.scenario, self.lang = persona, scenario, lang
+        self.backend = backend  # None: authored lines only (fast, deterministic checks)
+        self.options = options
+        self.guard = Guard(lang)
+        self.rng = rng or random.Random()
+        self.names = [persona.name.get(lang), persona.background.get(lang).split(",")[0]]
+
+    def messages(
+        self, decision: Decision, history: list[Turn], correction: list[str] | None = None
+    ) -> list[dict[str, str]]:
+        facts = {f.id: f.text.get(self.lang) for f in self.scenario.facts}
+        system = system_prompt(
+            self.persona,
+            self.scenario,
+            self.lang,
+            decision.stance,
+            decision.act,
+            [facts[f] for f in decision.allowed_facts if f not in decision.new_facts],
+            [facts[f] for f in decision.new_facts],
+            self.authored(decision)[:EXAMPLES],
+            correction,
+        )
+        return [{"role": "system", "content": system}, *history_messages(history, self.lang)]
+
+    def authored(self, decision: Decision) -> list[str]:
+        acts = self.persona.repertoire[decision.act_stance]
+        return list(acts[decision.act].get(self.lang))
+
+    def speak(
+        self,
+        decision: Decision,
+        history: list[Turn],
+        gated: dict[str, str],
+        on_chunk: Callable[[str], None] | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> TenantLine:
+        """The tenant's next line. history ends with the trainee's line; gated: fact id -> text."""
+        started = time.perf_counter()
+        earlier = [t.text for t in history if t.speaker == "tenant"]
+        trainee = history[-1].text if history and history[-1].speaker == "trainee" else ""
+        line = TenantLine(text="", source="fallback")
+        if self.backend is not None:
+            correction: list[str] | None = None
+            for attempt in (1, 2):
+                messages = self.messages(decision, history, correction)
+                line.prompt, line.attempts = messages, attempt
+                try:
+                    text, first = self._generate(messages, on_chunk, should_stop, started)
+                except ReplyCancelled:
+                    raise
+                except Exception as err:  # noqa: BLE001 - a bad back-end must not stall the session
+                    line.guard.append(f"backend: {_message(err)}")
+                    break
+                if line.first_token_ms is None:
+                    line.first_token_ms = first
+                reasons = self.guard.check(text, earlier, gated, trainee)
+                if not reasons:
+                    line.text, line.source = text, "model"
+                    break
+                line.guard += [f"attempt {attempt}: {r}" for r in reasons]
+                correction = reasons
+        if line.source == "fallback":
+            line.text = self.fallback(decision, earlier)
+        line.latency_ms = int((time.perf_counter() - started) * 1000)
+        return line
+
+    def _generate(
+        self,
+        messages: list[dict[str, str]],
+        on_chunk: Callable[[str], None] | None,
+        should_stop: Callable[[], bool],
+        started: float,
+    ) -> tuple[str, int | None]:
+        text, first = "", None
+
+        def stop() -> bool:
+            return should_stop() or _stop_when_done(text)
+
+        for chunk in self.backend.stream(messages, self.options, should_stop=stop):
+            if should_stop():
+                raise ReplyCancelled()
+            if first is None and chunk:
+                first = int((time.perf_counter() - started) * 1000)
+            text += chunk
+            if on_chunk is not None and chunk:
+                on_chunk(chunk)
+        if should_stop():
+            raise ReplyCancelled()
+        return clean(text, self.names), first
+
+    def fallback(self, decision: Decision, earlier: list[str]) -> str:
+        """An authored line for the act, stance and language, preferring ones not said yet."""
+        lines = self.authored(decision)
+        said = [normalise(t) for t in earlier]
+        fresh = [line for line in lines if normalise(line) not in said]
+        if not fresh:
+            recent = set(said[-RECENT_FALLBACKS:])
+            fresh = [line for line in lines if normalise(line) not in recent] or lines
+        return self.rng.choice(fresh)
+
+
+def _message(err: Exception) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text[:200]

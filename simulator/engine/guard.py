@@ -1,0 +1,192 @@
+"""The guard: checks every generated tenant line before the trainee sees it.
+
+A line passes when `Guard.check()` returns no reasons. The rules are deliberately plain (regular
+expressions, word overlap, an offline language identifier) so a rejection can be explained in one
+short reason that is stored with the turn.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+
+MAX_SENTENCES = 3
+MAX_WORDS = 60
+SHORT_WORDS = 4  # fewer words than this: language id is unreliable, only reject when it is sure
+REPEAT_OVERLAP = 0.8
+
+_ASSISTANT = [
+    r"\bas an? (ai|a\.i\.|assistant|language model|chatbot|virtual assistant)\b",
+    r"\b(ai|large|a) language model\b",
+    r"\bi(?:'m| am) (?:just )?(?:an? )?(?:ai|assistant|chatbot|bot|language model|virtual)\b",
+    r"\bhow (?:can|may) i (?:assist|help) you\b",
+    r"\bassist you\b",
+    r"\bi(?:'m| am) sorry,? but i can(?:not|'t)\b",
+    r"\bartificial intelligence\b|\bchatgpt\b|\bopenai\b|\bsmollm\b|\bhugging ?face\b",
+    r"\bals (?:een )?(?:ai|assistent|taalmodel|chatbot|computerprogramma)\b",
+    r"\btaalmodel\b|\bkunstmatige intelligentie\b",
+    r"\bik ben (?:maar )?(?:een )?(?:ai|assistent|chatbot|computer|virtuele)\b",
+    r"\bwaarmee kan ik (?:u|je|jou) (?:van dienst zijn|helpen)\b|\bhoe kan ik (?:u|je) vandaag\b",
+    # A tenant never talks about the exercise itself.
+    r"\b(?:instructions?|instructies?|system ?prompt|systeemprompt|roleplay|rollenspel)\b",
+    r"\b(?:in character|simulation|simulatie)\b",
+]
+_TECHNICIAN = [
+    r"^\s*(?:technician|technicus|monteur|engineer|assistant|assistent|system|user)\s*:",
+    r"\b(?:i am|i'm) (?:the|your) (?:technician|repairman|repair man|engineer|plumber|mechanic)\b",
+    r"\bi(?:'ll| will| am going to|'m going to) (?:fix|repair|replace|check|have a look at|take a look at) (?:your|the|this)\b",
+    r"\b(?:may|can|could) i (?:come in|come inside|enter)\b",
+    r"\bi(?:'m| am) here (?:to (?:fix|repair)|for the repair)\b",
+    r"\bik ben (?:de|uw|je|jouw) (?:monteur|technicus|loodgieter)\b",
+    r"\bik (?:ga|kom|zal) (?:uw|je|jouw|de|het|die) [\w\s]{0,30}?(?:repareren|maken|vervangen|nakijken)\b",
+    r"\b(?:mag|kan) ik (?:even )?(?:binnenkomen|binnen komen|naar binnen)\b",
+    r"\bik kom (?:voor|namens) (?:de|het) (?:reparatie|lekkage|storing|woningcorporatie|corporatie)\b",
+]
+_INJECTION = [
+    r"\b(?:ignore|forget|disregard|override)\b.{0,30}\b(?:instructions?|prompt|rules|role)\b",
+    r"\byou are now\b|\bact as\b|\bpretend (?:to be|you are)\b|\bsystem prompt\b",
+    r"\bnew instructions?\b|\bfrom now on you\b",
+    r"\b(?:vergeet|negeer)\b.{0,30}\b(?:instructies?|opdracht|regels|prompt|rol)\b",
+    r"\bje bent nu\b|\bdoe alsof\b|\bspeel (?:nu )?(?:de rol|een)\b|\bsysteemprompt\b",
+    r"\bnieuwe instructies?\b|\bvanaf nu ben je\b",
+]
+_COMPLIANCE = [
+    r"^\s*(?:sure|certainly|of course|absolutely|okay,? i will|ok,? i will|as you wish)\b",
+    r"\bhere(?: is|'s) (?:a|the|your)\b|\bi will now\b|\bi'll now\b",
+    r"^\s*(?:zeker|natuurlijk|uiteraard|oké,? ik zal|prima,? ik zal|zoals je wilt)\b",
+    r"\bhier is (?:een|de|het|je|uw)\b|\bik zal nu\b",
+]
+_STOPWORDS = set(
+    "de het een en van in op dat die is te met voor niet aan er maar om ook als dan bij nog al "
+    "wat zijn was heeft hebben wordt worden door naar uit over kan zal ze hij zij wij jij ik je "
+    "u hem haar hun mijn zijn onze deze dit daar hier geen wel heel meer the a an and of to in "
+    "on that is it for with not at but as be was has have had this there here his her their "
+    "they she he you your my our from by are were will would can could been into than then "
+    "when what which who about just only also very".split()
+)
+_SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\"')\]]|$)")
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents or punctuation, single spaces: for comparing lines."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def words(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+def sentences(text: str) -> list[str]:
+    parts = _SENTENCE_END.split(text)
+    return [p for p in parts if re.search(r"\w", p)]
+
+
+def overlap(a: str, b: str) -> float:
+    """Jaccard overlap of the two lines' word sets."""
+    wa, wb = set(words(a)), set(words(b))
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / len(wa | wb)
+
+
+def keywords(text: str) -> set[str]:
+    return {w for w in words(text) if (len(w) >= 4 or w.isdigit()) and w not in _STOPWORDS}
+
+
+def _matches(patterns: list[str], text: str) -> bool:
+    return any(re.search(p, text, flags=re.IGNORECASE) for p in patterns)
+
+
+def is_injection(trainee_text: str) -> bool:
+    """Does the trainee's text try to give the tenant new instructions?"""
+    return _matches(_INJECTION, trainee_text)
+
+
+_identifier = None
+_identifier_lock = threading.Lock()
+
+
+def identify(text: str) -> tuple[str, float]:
+    """(language, probability) between nl and en, by py3langid (its model ships in the wheel)."""
+    global _identifier
+    with _identifier_lock:
+        if _identifier is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            ident.set_languages(["nl", "en"])
+            _identifier = ident
+        lang, prob = _identifier.classify(text)
+    return str(lang), float(prob)
+
+
+def reveals(line: str, fact_text: str) -> bool:
+    """Does the line say (most of) what the fact says? Shared content words, not exact text."""
+    fact_words = keywords(fact_text)
+    if not fact_words:
+        return False
+    shared = fact_words & keywords(line)
+    needed = min(len(fact_words), 2)
+    return len(shared) >= needed and len(shared) / len(fact_words) >= 0.5
+
+
+class Guard:
+    """Checks tenant lines for one session language."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def check(
+        self,
+        line: str,
+        earlier: Iterable[str] = (),
+        gated: dict[str, str] | None = None,
+        trainee: str = "",
+    ) -> list[str]:
+        """Reasons the line may not be used; an empty list means it passes.
+
+        earlier: the tenant's previous lines; gated: fact id -> fact text (session language) of
+        facts not allowed yet; trainee: what the trainee just said.
+        """
+        if not re.search(r"\w", line or ""):
+            return ["empty"]
+        reasons = []
+        count = len(sentences(line))
+        if count > MAX_SENTENCES or len(words(line)) > MAX_WORDS:
+            reasons.append(f"too long ({count} sentences, {len(words(line))} words)")
+        wrong = self._wrong_language(line)
+        if wrong:
+            reasons.append(f"wrong language ({wrong})")
+        if _matches(_ASSISTANT, line):
+            reasons.append("speaks as an assistant")
+        if _matches(_TECHNICIAN, line):
+            reasons.append("speaks as the technician")
+        if trainee and is_injection(trainee) and _matches(_COMPLIANCE, line):
+            reasons.append("follows instructions in the trainee's text")
+        if self._repeats(line, earlier):
+            reasons.append("repeats an earlier line")
+        for fact_id, text in (gated or {}).items():
+            if reveals(line, text):
+                reasons.append(f"reveals fact '{fact_id}' too early")
+        return reasons
+
+    def _wrong_language(self, line: str) -> str | None:
+        lang, prob = identify(line)
+        if lang == self.lang:
+            return None
+        needed = 0.95 if len(words(line)) < SHORT_WORDS else 0.6
+        return lang if prob >= needed else None
+
+    @staticmethod
+    def _repeats(line: str, earlier: Iterable[str]) -> bool:
+        norm = normalise(line)
+        for old in earlier:
+            if norm == normalise(old):
+                return True
+            if min(len(words(line)), len(words(old))) >= 3 and overlap(line, old) >= REPEAT_OVERLAP:
+                return True
+        return False

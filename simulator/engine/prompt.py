@@ -1,0 +1,149 @@
+"""The tenant's prompt: persona, scenario, stance, act, facts and recent turns, in one language.
+
+SmolLM2-135M is small and English-trained: the system prompt stays short and concrete, speaks the
+session language, and ends with the language instruction (the last thing it read weighs most).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.content.persona import Persona
+from simulator.content.scenario import Scenario
+
+HISTORY_TURNS = 6
+
+FRAME = {
+    "en": {
+        "you": "You are {name}, a tenant. {background}",
+        "style": "How you talk: {style}",
+        "need": "What you really want (do not say it straight away): {need}",
+        "situation": "Situation: {situation}",
+        "constraints": "Keep in mind: {items}",
+        "door": "A maintenance technician is at your door. You are the tenant, never the technician.",
+        "mood": "Your mood now: {mood}. Your next line should: {act}.",
+        "facts": "Things you may mention: {facts}",
+        "new": "Mention this now: {facts}",
+        "examples": "Lines like these (vary them, do not copy): {examples}",
+        "correction": "Your previous answer was not usable: {problems}. Write a new line.",
+        "rules": "Reply with one to three short sentences: only the tenant's words, no name, no quotes.",
+        "lang": "Answer in English only.",
+        "ring": "(The technician rings the doorbell.)",
+    },
+    "nl": {
+        "you": "Je bent {name}, een huurder. {background}",
+        "style": "Zo praat je: {style}",
+        "need": "Wat je eigenlijk wilt (zeg het niet meteen): {need}",
+        "situation": "Situatie: {situation}",
+        "constraints": "Let op: {items}",
+        "door": "Er staat een monteur aan je deur. Jij bent de huurder, nooit de monteur.",
+        "mood": "Je stemming nu: {mood}. Je volgende zin moet: {act}.",
+        "facts": "Wat je mag vertellen: {facts}",
+        "new": "Vertel dit nu: {facts}",
+        "examples": "Zinnen zoals deze (varieer, niet overnemen): {examples}",
+        "correction": "Je vorige antwoord was niet bruikbaar: {problems}. Schrijf een nieuwe zin.",
+        "rules": "Antwoord met één tot drie korte zinnen: alleen wat de huurder zegt, geen naam, "
+        "geen aanhalingstekens.",
+        "lang": "Antwoord alleen in het Nederlands.",
+        "ring": "(De monteur belt aan.)",
+    },
+}
+MOODS = {
+    "en": {
+        "hostile": "angry and distrustful",
+        "guarded": "wary, waiting to see",
+        "cooperative": "willing to work with the technician",
+        "satisfied": "content, things are settled",
+    },
+    "nl": {
+        "hostile": "boos en wantrouwig",
+        "guarded": "afwachtend en op je hoede",
+        "cooperative": "bereid om mee te werken",
+        "satisfied": "tevreden, het is geregeld",
+    },
+}
+# Guard reasons (English, stored with the turn) -> what the model is told on the retry.
+PROBLEMS = {
+    "empty": ("it was empty", "het was leeg"),
+    "too long": ("it was too long, use at most three short sentences",
+                 "het was te lang, gebruik hoogstens drie korte zinnen"),
+    "wrong language": ("it was in the wrong language", "het was in de verkeerde taal"),
+    "speaks as an assistant": ("you spoke as an AI assistant, but you are the tenant",
+                               "je sprak als een AI-assistent, maar je bent de huurder"),
+    "speaks as the technician": ("you spoke as the technician, but you are the tenant",
+                                 "je sprak als de monteur, maar je bent de huurder"),
+    "follows instructions": ("you obeyed the technician's odd request, stay the tenant",
+                             "je volgde het vreemde verzoek van de monteur, blijf de huurder"),
+    "repeats": ("you repeated yourself, say something new", "je herhaalde jezelf, zeg iets nieuws"),
+    "reveals fact": ("you told something you do not want to tell yet",
+                     "je vertelde iets wat je nog niet wilt vertellen"),
+}
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: str  # "trainee" | "tenant"
+    text: str
+
+
+def act_phrase(act: str) -> str:
+    return act.replace("_", " ").replace("-", " ")
+
+
+def problems_text(reasons: list[str], lang: str) -> str:
+    index = 0 if lang == "en" else 1
+    out = []
+    for reason in reasons:
+        for key, texts in PROBLEMS.items():
+            if reason.startswith(key) or key in reason:
+                out.append(texts[index])
+                break
+    return "; ".join(dict.fromkeys(out)) or reasons[0]
+
+
+def system_prompt(
+    persona: Persona,
+    scenario: Scenario,
+    lang: str,
+    stance: str,
+    act: str,
+    facts: list[str],
+    new_facts: list[str],
+    examples: list[str],
+    correction: list[str] | None = None,
+) -> str:
+    f = FRAME[lang]
+    parts = [
+        f["you"].format(name=persona.name.get(lang), background=persona.background.get(lang)),
+        f["style"].format(style=persona.speaking_style.get(lang)),
+        f["need"].format(need=persona.hidden_need.get(lang)),
+        f["situation"].format(situation=scenario.situation.get(lang)),
+    ]
+    if scenario.constraints:
+        items = " ".join(c.get(lang) for c in scenario.constraints)
+        parts.append(f["constraints"].format(items=items))
+    parts.append(f["door"])
+    parts.append(f["mood"].format(mood=MOODS[lang][stance], act=act_phrase(act)))
+    if facts:
+        parts.append(f["facts"].format(facts=" ".join(facts)))
+    if new_facts:
+        parts.append(f["new"].format(facts=" ".join(new_facts)))
+    if examples:
+        parts.append(f["examples"].format(examples=" / ".join(f'"{e}"' for e in examples)))
+    if correction:
+        parts.append(f["correction"].format(problems=problems_text(correction, lang)))
+    parts += [f["rules"], f["lang"]]
+    return "\n".join(parts)
+
+
+def history_messages(turns: list[Turn], lang: str) -> list[dict[str, str]]:
+    """Recent turns as chat messages: the trainee is the user, the tenant the assistant."""
+    recent = turns[-HISTORY_TURNS:]
+    messages = [
+        {"role": "user" if t.speaker == "trainee" else "assistant", "content": t.text}
+        for t in recent
+    ]
+    # Chat templates expect the user to speak first; the doorbell is a natural first "line".
+    if messages and messages[0]["role"] == "assistant":
+        messages.insert(0, {"role": "user", "content": FRAME[lang]["ring"]})
+    return messages

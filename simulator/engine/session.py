@@ -1,0 +1,310 @@
+"""One practice conversation: scorer -> director -> actor, every turn stored as it happens.
+
+    session = PracticeSession(library, "grumpy", "boiler-winter", "nl", backend=b, scorer=s)
+    session.opening                     # the tenant's first words
+    t = session.say("Goedemiddag, ik ben Sam van Bouwbedrijf Jansen.")
+    r = session.reply(on_chunk=print)   # streamed; r.text is the final, guarded line
+
+The chunks passed to on_chunk are the model's raw output; when the guard rejects a line the final
+`TenantTurn.text` differs, so a UI replaces what it streamed with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.engine.actor import TenantActor
+from simulator.engine.director import Decision, Director, TenantState
+from simulator.engine.prompt import Turn
+
+
+class SessionError(ValueError):
+    """A session was asked for something it cannot do (unknown ids, say after the end, ...)."""
+
+
+@dataclass
+class TraineeTurn:
+    index: int  # 1 for the trainee's first line
+    text: str
+    behaviours: list[str]
+    score: Any  # scoring.scorer.TurnScore, or None when the behaviours were given
+    feedback: Any  # scoring.feedback.TurnFeedback, or None
+    state: TenantState
+    stance: str
+    decision: Decision
+
+
+@dataclass
+class TenantTurn:
+    text: str
+    act: str
+    stance: str
+    source: str  # "model" | "fallback" (authored lines, closings included)
+    guard: list[str] = field(default_factory=list)
+    latency_ms: int = 0
+    first_token_ms: int | None = None
+    prompt: list[dict[str, str]] | None = None
+    state: TenantState | None = None
+    outcome: str | None = None
+
+
+def content_hash(model: Any) -> str:
+    return hashlib.sha256(model.model_dump_json().encode()).hexdigest()[:16]
+
+
+def check_ids(library: Any, persona_id: str, scenario_id: str) -> None:
+    """SessionError naming the valid ids when a persona or scenario is unknown or not allowed."""
+    if persona_id not in library.personas:
+        raise SessionError(
+            f"unknown persona '{persona_id}'; expected one of: {', '.join(sorted(library.personas))}"
+        )
+    if scenario_id not in library.scenarios:
+        raise SessionError(
+            f"unknown scenario '{scenario_id}'; expected one of: "
+            f"{', '.join(sorted(library.scenarios))}"
+        )
+    if not library.scenarios[scenario_id].allows(persona_id):
+        raise SessionError(
+            f"scenario '{scenario_id}' does not allow persona '{persona_id}'; expected one of: "
+            f"{', '.join(library.personas_for(scenario_id))}"
+        )
+
+
+class PracticeSession:
+    def __init__(
+        self,
+        library: Any,
+        persona_id: str,
+        scenario_id: str,
+        lang: str,
+        backend: Any = None,
+        scorer: Any = None,
+        store: Any = None,
+        trainee: str = "",
+        mode: str = "practice",
+        seed: int | None = None,
+        consent: bool = False,
+        options: Any = None,
+    ):
+        if lang not in ("nl", "en"):
+            raise SessionError(f"unknown language '{lang}'; expected nl or en")
+        check_ids(library, persona_id, scenario_id)
+        self.persona = library.personas[persona_id]
+        self.scenario = library.scenarios[scenario_id]
+        self.persona_id, self.scenario_id, self.lang = persona_id, scenario_id, lang
+        self.scorer, self.store, self.mode = scorer, store, mode
+        rng = random.Random(seed)
+        self.director = Director(self.persona, self.scenario, seed=rng.randrange(2**32))
+        self.actor = TenantActor(
+            self.persona, self.scenario, lang, backend, options, random.Random(rng.randrange(2**32))
+        )
+        self.opening = rng.choice(self.persona.opening.get(lang))
+        self.history: list[Turn] = [Turn("tenant", self.opening)]
+        self.trainee_turns: list[TraineeTurn] = []
+        self.tenant_turns: list[TenantTurn] = []
+        self._pending: TraineeTurn | None = None
+        self._undo: list[tuple[Any, int]] = []  # director snapshot, history length, per exchange
+        self.session_id: str | None = None
+        if store is not None:
+            self.session_id = store.start_session(
+                trainee=trainee, persona_id=persona_id, scenario_id=scenario_id, lang=lang,
+                mode=mode, backend=_backend_name(backend), model_id=getattr(backend, "model_id", None),
+                options=_options_dict(options), persona_hash=content_hash(self.persona),
+                scenario_hash=content_hash(self.scenario), consent=consent,
+            )
+            store.add_turn(
+                self.session_id, speaker="tenant", text=self.opening, source="authored",
+                state=self._state_dict(self.director.opening),
+            )
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def state(self) -> TenantState:
+        return self.director.state
+
+    @property
+    def stance(self) -> str:
+        return self.director.stance
+
+    @property
+    def finished(self) -> bool:
+        return self.director.finished and self._pending is None
+
+    @property
+    def outcome(self) -> str | None:
+        return self.director.outcome
+
+    @property
+    def awaiting_reply(self) -> bool:
+        return self._pending is not None
+
+    def allowed_facts(self) -> list[str]:
+        return [f.id for f in self.director.allowed_facts()]
+
+    def _state_dict(self, decision: Decision) -> dict:
+        return {**decision.state.as_dict(), "stance": decision.stance, "act": decision.act}
+
+    # -- the exchange ------------------------------------------------------------------------
+    def say(self, text: str, behaviours: list[str] | None = None, is_last: bool | None = None
+            ) -> TraineeTurn:
+        """Score the trainee's line (or use the given behaviours) and let the director decide."""
+        text = (text or "").strip()
+        if not text:
+            raise SessionError("the trainee's line is empty; expected some words")
+        if self.director.finished:
+            raise SessionError(f"the conversation has ended ({self.outcome})")
+        if self._pending is not None:
+            raise SessionError("the tenant has not replied yet; call reply() first")
+        index = len(self.trainee_turns) + 1
+        before = self.director.last
+        score = None
+        if behaviours is None:
+            if self.scorer is None:
+                raise SessionError("no scorer: pass the behaviours of this line")
+            last = is_last if is_last is not None else index >= self.scenario.turn_limit
+            score = self.scorer.score_turn(
+                text, self.lang, tenant_said=self.history[-1].text, turn_index=index - 1,
+                is_last=last,
+            )
+            behaviours = list(score.detected)
+        self._undo.append((self.director.snapshot(), len(self.history)))
+        decision = self.director.observe(behaviours)
+        feedback = self._feedback(score, before)
+        turn = TraineeTurn(index, text, list(decision.behaviours), score, feedback,
+                           decision.state, decision.stance, decision)
+        self.history.append(Turn("trainee", text))
+        self.trainee_turns.append(turn)
+        self._pending = turn
+        self._store_trainee(turn)
+        return turn
+
+    def _feedback(self, score: Any, before: Decision) -> Any:
+        if score is None:
+            return None
+        from scoring.feedback import turn_feedback
+
+        return turn_feedback(score, self.lang, stance=before.stance,
+                             irritation=before.state.irritation)
+
+    def reply(
+        self,
+        on_chunk: Callable[[str], None] | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> TenantTurn:
+        """The tenant's answer to the last trainee line (a closing line when it has ended).
+
+        Raises actor.ReplyCancelled when should_stop() turned true: nothing is said then, and
+        rewind() takes back the trainee's line.
+        """
+        if self._pending is None:
+            raise SessionError("nothing to reply to; call say() first")
+        decision = self._pending.decision
+        if decision.finished:
+            turn = TenantTurn(self.director.closing(self.lang), "closing", decision.stance,
+                              "fallback", state=decision.state, outcome=decision.outcome)
+            if on_chunk is not None:
+                on_chunk(turn.text)
+        else:
+            gated = {f.id: f.text.get(self.lang) for f in self.director.gated_facts()}
+            line = self.actor.speak(decision, self.history, gated, on_chunk, should_stop)
+            turn = TenantTurn(line.text, decision.act, decision.stance, line.source, line.guard,
+                              line.latency_ms, line.first_token_ms, line.prompt, decision.state)
+        self.history.append(Turn("tenant", turn.text))
+        self.tenant_turns.append(turn)
+        self._pending = None
+        self._store_tenant(turn, decision)
+        if decision.finished:
+            self._store_end(decision.outcome)
+        return turn
+
+    # -- undo, hints, the end ------------------------------------------------------------------
+    def rewind(self) -> bool:
+        """Undo the last exchange (or the unanswered trainee line); False when there is none."""
+        if not self._undo:
+            return False
+        snapshot, length = self._undo.pop()
+        self.director.restore(snapshot)
+        del self.history[length:]
+        if self._pending is None and self.tenant_turns:
+            self.tenant_turns.pop()
+        self.trainee_turns.pop()
+        self._pending = None
+        if self.store is not None:
+            self.store.remove_turns_from(self.session_id, length)
+        return True
+
+    def hint(self) -> Any:
+        from scoring.feedback import hint
+
+        shown = set(self.director.shown)
+        return hint(self.lang, self.stance, self.state.irritation, shown, len(self.trainee_turns))
+
+    def end(self, outcome: str = "ended") -> None:
+        """The trainee ends the conversation."""
+        self._pending = None
+        if not self.director.finished:
+            self.director.end(outcome)
+            self._store_end(outcome)
+
+    def report(self) -> Any:
+        from simulator.engine.reporting import session_report
+
+        return session_report(self)
+
+    # -- storage -------------------------------------------------------------------------------
+    def _store_trainee(self, turn: TraineeTurn) -> None:
+        if self.store is None:
+            return
+        tid = self.store.add_turn(self.session_id, speaker="trainee", text=turn.text,
+                                  state=self._state_dict(turn.decision))
+        if turn.score is not None:
+            self.store.add_detections(tid, [
+                {"behaviour": d.behaviour, "detected": d.detected, "confidence": d.confidence,
+                 "sentence": d.sentence, "exemplar": d.exemplar}
+                for d in turn.score.detections.values()
+            ])
+        else:
+            self.store.add_detections(tid, [
+                {"behaviour": b, "detected": True, "confidence": 1.0, "sentence": turn.text,
+                 "exemplar": None} for b in turn.behaviours
+            ])
+
+    def _store_tenant(self, turn: TenantTurn, decision: Decision) -> None:
+        if self.store is None:
+            return
+        self.store.add_turn(
+            self.session_id, speaker="tenant", text=turn.text, latency_ms=turn.latency_ms,
+            first_token_ms=turn.first_token_ms,
+            prompt=json.dumps(turn.prompt, ensure_ascii=False) if turn.prompt else None,
+            source=turn.source, guard=turn.guard, state={**self._state_dict(decision),
+                                                         "act": turn.act},
+        )
+
+    def _store_end(self, outcome: str | None) -> None:
+        if self.store is None or outcome is None:
+            return
+        scores = None
+        try:
+            scores = self.report().scores
+        except Exception:  # noqa: BLE001 - a report problem must not lose the outcome
+            scores = None
+        self.store.end_session(self.session_id, outcome, scores)
+
+
+def _backend_name(backend: Any) -> str | None:
+    if backend is None:
+        return "authored"
+    return getattr(backend, "name", None) or type(backend).__name__
+
+
+def _options_dict(options: Any) -> dict:
+    if options is None:
+        return {}
+    if hasattr(options, "model_dump"):
+        return options.model_dump()
+    return dict(options) if isinstance(options, dict) else {"options": str(options)}
