@@ -85,3 +85,8 @@ def library():
     from simulator.content import load_library
 
     return load_library()
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"

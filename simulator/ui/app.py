@@ -28,7 +28,7 @@ class RoleplayApp(App):
 
     def __init__(
         self, *, library: Any, library_error: str, session_factory: Callable[..., Any],
-        store: Any, hub: ModelHub, lang: str, warm_up: bool, content_dirs: list[Path],
+        store: Any, hub: ModelHub, lang: str, warm_up: bool, content_dirs: tuple[list, list],
         export_dir: Path | None = None,
     ) -> None:
         super().__init__()
@@ -39,7 +39,7 @@ class RoleplayApp(App):
         self.hub = hub
         self.lang = lang
         self.warm_up_models = warm_up
-        self.content_dirs = content_dirs
+        self.persona_dirs, self.scenario_dirs = content_dirs  # [] = the default folders
         self.export_dir = export_dir
         self.model_state = t("status_loading", lang) if warm_up else t("status_ready", lang)
 
@@ -108,15 +108,34 @@ class RoleplayApp(App):
         self._switch(SettingsScreen())
 
 
-def _load_library(library: Any, dirs: list[Path]) -> tuple[Any, str]:
+def _load_library(library: Any, persona_dir: Path | None, scenario_dir: Path | None):
+    """The library, and the problems as text; a broken file leaves out only that file."""
     if library is not None:
         return library, ""
-    from simulator.content import ContentError, Library, load_library
+    from simulator.content import ContentError, load_library
 
     try:
-        return load_library(*dirs) if dirs else load_library(), ""
-    except ContentError as err:  # shown on the start and author screens, not a traceback
-        return Library(), str(err)
+        return load_library(persona_dir, scenario_dir), ""
+    except ContentError as err:
+        return _valid_part(persona_dir, scenario_dir), str(err)
+
+
+def _valid_part(persona_dir: Path | None, scenario_dir: Path | None) -> Any:
+    from simulator.content import (ContentError, Library, content_dirs, load_persona,
+                                   load_scenario)
+
+    library = Library()
+    for kind, folder in (("persona", persona_dir), ("scenario", scenario_dir)):
+        for base in [folder] if folder else content_dirs(f"{kind}s"):
+            for path in sorted(Path(base).glob("*.yaml")) if Path(base).is_dir() else []:
+                try:
+                    item = (load_persona(path) if kind == "persona"
+                            else load_scenario(path, set(library.personas)))
+                except ContentError:
+                    continue
+                (library.personas if kind == "persona" else library.scenarios)[path.stem] = item
+                library.files[f"{kind}:{path.stem}"] = path
+    return library
 
 
 def _open_store(store: Any) -> Any:
@@ -137,11 +156,8 @@ def create_app(
     backend: Any = None, scorer: Any = None, export_dir: Path | None = None,
 ) -> RoleplayApp:
     """Build the app. Inject a library, a session factory (fake back-end), a store (temp db)."""
-    from simulator import paths
-
-    dirs = [Path(persona_dir or paths.content_dir("personas")),
-            Path(scenario_dir or paths.content_dir("scenarios"))]
-    library, error = _load_library(library, dirs if persona_dir or scenario_dir else [])
+    library, error = _load_library(library, persona_dir, scenario_dir)
+    dirs = ([Path(persona_dir)] if persona_dir else [], [Path(scenario_dir)] if scenario_dir else [])
     store = _open_store(store)
     hub = ModelHub(settings, backend=backend, scorer=scorer)
     factory = session_factory or default_session_factory(hub, store)
