@@ -9,6 +9,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from simulator.content.base import (
     Ident,
     Lang,
+    Lines,
     Localized,
     SchemaVersion,
     Score,
@@ -116,6 +117,9 @@ class Scenario(Strict):
     personas: Literal["all"] | list[Ident] = "all"
     facts: list[Fact] = Field(min_length=1)
     constraints: list[Localized] = []
+    opening: Lines | None = Field(
+        None, description="The tenant's first words in this scenario; default: the persona's opening."
+    )
     turn_limit: int = Field(12, ge=2, le=50)
     resolution: Resolution
     checks: list[Check] = []
