@@ -1,0 +1,285 @@
+"""Review stored sessions: list, show, review, override, agreement, delete; progress; export/import.
+
+Who sees what (a privacy default, not a lock on the database file):
+  --trainee NAME        you are NAME: all of your own sessions, shared or not.
+  --as-reviewer NAME    you are a team leader: only sessions whose trainee agreed to share.
+  neither               only shared sessions.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+VIEWER_HELP = {
+    "trainee": "Act as this trainee: see all of their own sessions, shared or not.",
+    "reviewer": "Act as this team leader: see only sessions the trainee shared.",
+}
+
+
+def viewer_options(func):
+    func = click.option("--as-reviewer", "reviewer", metavar="NAME",
+                        help=VIEWER_HELP["reviewer"])(func)
+    return click.option("--trainee", metavar="NAME", help=VIEWER_HELP["trainee"])(func)
+
+
+@contextmanager
+def opened_store():
+    """The store, with every user-caused store problem turned into a one-line error."""
+    from simulator.store import Store, StoreError
+
+    try:
+        store = Store.open()
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
+    try:
+        yield store
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        store.close()
+
+
+def _viewer(trainee, reviewer):
+    from simulator.store.review import Viewer
+
+    return Viewer(reviewer=reviewer, trainee=trainee)
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group()
+def sessions() -> None:
+    """Stored practice sessions: list, read, review, score agreement, delete.
+
+    \b
+    Who sees what:
+      --trainee NAME       all of NAME's own sessions, shared or not
+      --as-reviewer NAME   team leader: only sessions the trainee agreed to share
+      neither              only shared sessions
+    """
+
+
+@sessions.command("list")
+@viewer_options
+@click.option("--persona", help="Only this persona id.")
+@click.option("--scenario", help="Only this scenario id.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+              help="Only sessions started on or after this date (UTC), e.g. 2025-03-01.")
+@click.option("--search", metavar="TEXT", help="Only sessions whose turns contain these words.")
+@click.option("--limit", type=click.IntRange(min=0), default=0, help="At most this many (0: all).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_(trainee, reviewer, persona, scenario, since, search, limit, as_json) -> None:
+    """One line per session, newest first: id, date, trainee, persona, scenario, outcome, scores."""
+    from simulator.exports.text import session_line
+    from simulator.store.review import list_visible
+
+    with opened_store() as store:
+        rows = list_visible(
+            store, _viewer(trainee, reviewer), persona_id=persona, scenario_id=scenario,
+            since=since.strftime("%Y-%m-%dT%H:%M") if since else None, search=search,
+            limit=limit or None,
+        )
+    if as_json:
+        _echo_json(rows)
+        return
+    for row in rows:
+        click.echo(session_line(row))
+    if not rows:
+        click.echo("No sessions." if trainee else "No shared sessions (use --trainee NAME "
+                   "to see your own).", err=True)
+
+
+@sessions.command()
+@click.argument("session_id")
+@viewer_options
+def show(session_id, trainee, reviewer) -> None:
+    """The transcript with per-turn detections and the tenant's mood after each of its turns.
+
+    Turn numbers shown here are the ones `override --turn` takes.
+    """
+    from simulator.exports import session_view
+    from simulator.exports.text import transcript
+    from simulator.store.review import visible_session
+
+    with opened_store() as store:
+        session = visible_session(store, session_id, _viewer(trainee, reviewer))
+        click.echo(transcript(session_view(store, session["id"])))
+
+
+@sessions.command()
+@click.argument("session_id")
+@click.option("--as-reviewer", "reviewer", metavar="NAME", required=True,
+              help="Your name, as the team leader writing the comment.")
+@click.option("--comment", required=True, help="The coaching comment.")
+def review(session_id, reviewer, comment) -> None:
+    """Add a team leader's comment to a shared session."""
+    from simulator.store.review import add_review, visible_session
+
+    with opened_store() as store:
+        session = visible_session(store, session_id, _viewer(None, reviewer))
+        add_review(store, session["id"], reviewer, comment)
+    click.echo(f"Comment added to {session['id']}.")
+
+
+@sessions.command()
+@click.argument("session_id")
+@click.option("--turn", "number", type=int, required=True, help="Turn number as in `show`.")
+@click.option("--behaviour", required=True, help="Behaviour id, e.g. acknowledge_emotion.")
+@click.option("--agree/--disagree", required=True,
+              help="--agree: the automatic label was right; --disagree: the opposite is true.")
+@click.option("--as-reviewer", "reviewer", metavar="NAME", required=True, help="Your name.")
+def override(session_id, number, behaviour, agree, reviewer) -> None:
+    """Agree or disagree with the automatic detection of one behaviour in one trainee turn."""
+    from simulator.store.review import override as record, visible_session
+
+    with opened_store() as store:
+        session = visible_session(store, session_id, _viewer(None, reviewer))
+        result = record(store, session["id"], number, behaviour, agree, reviewer)
+    state = "shown" if result["human"] else "not shown"
+    click.echo(f"Turn {number}, {behaviour}: {state} (scorer said "
+               f"{'shown' if result['detected'] else 'not shown'}).")
+
+
+@sessions.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def agreement(as_json) -> None:
+    """Cohen's kappa between automatic detections and team leaders' overrides.
+
+    Near 1: the scorer can be trusted; near 0 or below: no better than chance.
+    """
+    from simulator.store.agreement import agreement as compute
+
+    with opened_store() as store:
+        result = compute(store)
+    if as_json:
+        _echo_json(result)
+        return
+    rows = [*result["behaviours"].items(), ("overall", result["overall"])]
+    click.echo(f"{'behaviour':<22} {'items':>5} {'agree':>5} {'kappa':>6}")
+    for name, row in rows:
+        kappa = "-" if row["kappa"] is None else f"{row['kappa']:.2f}"
+        click.echo(f"{name:<22} {row['items']:>5} {row['agree']:>5} {kappa:>6}")
+
+
+@sessions.command()
+@click.argument("session_id")
+@viewer_options
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete(session_id, trainee, reviewer, yes) -> None:
+    """Delete a session and everything under it, beyond recovery from the database file."""
+    from simulator.store.review import visible_session
+
+    with opened_store() as store:
+        session = visible_session(store, session_id, _viewer(trainee, reviewer))
+        if not yes:
+            click.confirm(f"Delete session {session['id']} of {session['trainee'] or '-'} "
+                          f"({session['started'][:10]}) for good?", abort=True)
+        store.delete_session(session["id"])
+    click.echo(f"Deleted {session['id']}.")
+
+
+@sessions.command()
+@click.argument("session_id")
+@click.option("--trainee", metavar="NAME", required=True, help="Your name (the session's trainee).")
+@click.option("--no", "withdraw", is_flag=True, help="Withdraw consent instead.")
+def share(session_id, trainee, withdraw) -> None:
+    """Give (or with --no, withdraw) consent to show one of your sessions to the team leader."""
+    with opened_store() as store:
+        session = store.resolve(session_id)
+        if session["trainee"] != trainee:
+            raise click.ClickException(f"session {session['id']} is not {trainee}'s")
+        store.set_consent(session["id"], not withdraw)
+    click.echo(f"{session['id']}: {'private' if withdraw else 'shared with the team leader'}.")
+
+
+@click.command()
+@click.option("--trainee", metavar="NAME", required=True, help="Whose progress.")
+@click.option("--as-reviewer", "reviewer", metavar="NAME", help=VIEWER_HELP["reviewer"])
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def progress(trainee, reviewer, as_json) -> None:
+    """Per-rubric scores (0-100) of one trainee's finished sessions over time, oldest first."""
+    from simulator.store.review import list_visible
+
+    with opened_store() as store:
+        rows = [r for r in reversed(list_visible(store, _viewer(trainee, reviewer)))
+                if r.get("ended")]
+    points = [{"session_id": r["id"], "started": r["started"], "persona_id": r["persona_id"],
+               "scenario_id": r["scenario_id"], "outcome": r["outcome"],
+               **{k: (r.get("scores") or {}).get(k) for k in ("listening", "hospitality")}}
+              for r in rows]
+    if as_json:
+        _echo_json(points)
+        return
+    if not points:
+        raise click.ClickException(f"no finished sessions of {trainee} to show")
+    click.echo(f"{'date':<11} {'scenario':<18} {'listening':<26} hospitality")
+    for p in points:
+        bars = [_bar(p[k]) for k in ("listening", "hospitality")]
+        click.echo(f"{p['started'][:10]:<11} {p['scenario_id']:<18} {bars[0]:<26} {bars[1]}")
+
+
+def _bar(score) -> str:
+    if score is None:
+        return "-"
+    return f"{'█' * round(score / 10):<10} {score:>3}"
+
+
+@click.command()
+@click.argument("session_id", required=False)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "csv"]),
+              required=True, help="md: transcript; html: printable report; json: bundle; csv.")
+@click.option("--all", "everything", is_flag=True, help="Every session you may see (json, csv).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@viewer_options
+def export(session_id, fmt, everything, output, trainee, reviewer) -> None:
+    """Export a session (md, html, json) or all sessions (--all: json bundle or csv)."""
+    from simulator.exports import render
+    from simulator.store.review import list_visible, visible_session
+
+    if bool(session_id) == everything:
+        raise click.UsageError("give a session ID or --all (not both)")
+    if everything and fmt in ("md", "html"):
+        raise click.UsageError(f"--format {fmt} exports one session; give its ID")
+    viewer = _viewer(trainee, reviewer)
+    with opened_store() as store:
+        if everything:
+            sids = [r["id"] for r in reversed(list_visible(store, viewer))]
+        else:
+            sids = [visible_session(store, session_id, viewer)["id"]]
+        text = render(store, sids, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {output} ({len(sids)} session(s)).", err=True)
+
+
+@click.command("import")
+@click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_(bundle) -> None:
+    """Load a JSON bundle made by `roleplay export --format json`; known sessions are skipped."""
+    from simulator.exports.bundle import import_bundle
+
+    try:
+        data = json.loads(bundle.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise click.ClickException(f"{bundle} is not valid JSON: {err}") from None
+    with opened_store() as store:
+        result = import_bundle(store, data)
+    click.echo(f"Imported {len(result.imported)} session(s); skipped {len(result.skipped)} "
+               "already present.")
+    for sid in result.skipped:
+        click.echo(f"  skipped {sid}")
+    extra = {k: result.added[k] for k in ("reviews", "overrides")}
+    if any(extra.values()):
+        click.echo(f"Added {extra['reviews']} review(s) and {extra['overrides']} override(s).")
+
+
+COMMANDS = [sessions, progress, export, import_]
