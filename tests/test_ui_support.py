@@ -71,7 +71,7 @@ class ScriptedSession:
 def scripted_factory(script: Script | None = None, made: list | None = None):
     script = script or Script()
 
-    def make(*, library, persona_id, scenario_id, lang, trainee, mode):
+    def make(*, library, persona_id, scenario_id, lang, trainee, mode, consent=False):
         session = ScriptedSession(script, lang, mode)
         if made is not None:
             made.append(session)

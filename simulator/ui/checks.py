@@ -9,9 +9,14 @@ from simulator.ui.names import field
 
 
 def check_results(app, scenario_id: str, lang: str) -> Text:
-    from simulator.engine.checks import run_checks
+    from simulator.engine.checks import needs_scorer, run_check
 
-    results = run_checks(app.library, scenario_id, scorer=app.hub.scorer)
+    scenario = app.library.scenarios[scenario_id]
+    results = [
+        run_check(app.library, scenario_id, check,
+                  scorer=app.hub.scorer if needs_scorer(check) else None)
+        for check in scenario.checks
+    ]
     out = Text()
     for result in results:
         ok = bool(field(result, "passed", "ok", default=False))
@@ -19,6 +24,6 @@ def check_results(app, scenario_id: str, lang: str) -> Text:
         out.append(f"{field(result, 'name', default='?')}: ")
         out.append(t("check_passed" if ok else "check_failed", lang) + "\n",
                    style="green" if ok else "red")
-        for failure in field(result, "failures", "problems", default=[]) or []:
+        for failure in field(result, "reasons", default=[]) or []:
             out.append(f"    {failure}\n", style="red")
     return out

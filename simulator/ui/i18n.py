@@ -19,6 +19,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mode_practice": ("Oefenen (tips tijdens het gesprek)", "Practice (tips during the talk)"),
     "mode_assessment": ("Toets (feedback aan het eind)", "Assessment (feedback at the end)"),
     "start": ("Start gesprek", "Start conversation"),
+    "consent": ("Deel met mijn teamleider", "Share with my team leader"),
     "no_scenario": ("Geen scenario voor deze huurder.", "No scenario for this tenant."),
     "no_content": ("Geen personas of scenario's gevonden.", "No personas or scenarios found."),
     "content_error": ("Fout in de inhoud", "Problem in the content"),

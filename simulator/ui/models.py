@@ -89,12 +89,12 @@ class ModelHub:
 def default_session_factory(hub: ModelHub, store: Any) -> Callable[..., Any]:
     """Sessions with the real engine, the hub's back-end and scorer, and the store."""
 
-    def make(*, library, persona_id, scenario_id, lang, trainee, mode):
+    def make(*, library, persona_id, scenario_id, lang, trainee, mode, consent=False):
         from simulator.engine.session import PracticeSession
 
         return PracticeSession(
             library, persona_id, scenario_id, lang, backend=hub.backend, scorer=hub.scorer,
-            store=store, trainee=trainee, mode=mode,
+            store=store, trainee=trainee, mode=mode, consent=consent,
         )
 
     return make

@@ -66,8 +66,10 @@ class PracticeScreen(BaseScreen):
         Binding("escape", "cancel", "cancel"),
     ]
 
-    def __init__(self, *, persona_id: str, scenario_id: str, trainee: str, mode: str) -> None:
+    def __init__(self, *, persona_id: str, scenario_id: str, trainee: str, mode: str,
+                 consent: bool = False) -> None:
         super().__init__()
+        self.consent = consent
         self.persona_id, self.scenario_id = persona_id, scenario_id
         self.trainee, self.mode = trainee, mode
         self.session: Any = None
@@ -91,7 +93,7 @@ class PracticeScreen(BaseScreen):
     async def on_mount(self) -> None:
         self.session = self.app.session_factory(
             library=self.app.library, persona_id=self.persona_id, scenario_id=self.scenario_id,
-            lang=self.lang, trainee=self.trainee, mode=self.mode,
+            lang=self.lang, trainee=self.trainee, mode=self.mode, consent=self.consent,
         )
         persona = self.app.library.personas[self.persona_id]
         self.tenant_name = label(persona.name, self.lang)
@@ -157,7 +159,8 @@ class PracticeScreen(BaseScreen):
                 should_stop=lambda: worker.is_cancelled,
             )
         except Exception as err:  # the engine falls back to authored lines; this is a last resort
-            self.post_message(ReplyFailed(text, True, str(err)))
+            cancelled = type(err).__name__ == "ReplyCancelled"
+            self.post_message(ReplyFailed(text, True, None if cancelled else str(err)))
             return
         if worker.is_cancelled:
             self.post_message(ReplyFailed(text, True, None))
@@ -168,7 +171,7 @@ class PracticeScreen(BaseScreen):
         turn = message.turn
         self.mood.show(field(turn, "state"), field(turn, "stance"))
         if self.mode == "practice":
-            self.feedback.show_feedback(field(turn, "feedback"))
+            self.feedback.show_feedback(field(turn, "feedback"), field(turn, "behaviours"))
 
     async def on_reply_started(self, message: ReplyStarted) -> None:
         self._reply_item = await self.chat.add("tenant", self.tenant_name, "")
@@ -250,5 +253,5 @@ class PracticeScreen(BaseScreen):
 
         self.app.switch_screen(ReportScreen(
             self.session, persona_id=self.persona_id, scenario_id=self.scenario_id,
-            trainee=self.trainee, mode=self.mode,
+            trainee=self.trainee, mode=self.mode, consent=self.consent,
         ))

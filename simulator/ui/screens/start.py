@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from simulator.ui.i18n import LANGS, label
 from simulator.ui.prefs import load_prefs, save_prefs
@@ -28,6 +28,7 @@ class StartScreen(BaseScreen):
         self.persona_id: str | None = None
         self.scenario_id: str | None = None
         self.mode = "practice"
+        self.consent = bool(prefs.get("consent", False))
 
     @property
     def library(self):
@@ -62,7 +63,9 @@ class StartScreen(BaseScreen):
                 yield Select([(self.tr("mode_practice"), "practice"),
                               (self.tr("mode_assessment"), "assessment")],
                              value=self.mode, allow_blank=False, id="mode", compact=True)
-            yield Button(self.tr("start"), variant="primary", id="start")
+            with Horizontal(id="start-row"):
+                yield Button(self.tr("start"), variant="primary", id="start")
+                yield Checkbox(self.tr("consent"), self.consent, id="consent")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -98,6 +101,7 @@ class StartScreen(BaseScreen):
         which = event.select.id
         if which == "lang" and event.value != self.lang:
             self.trainee = self.query_one("#name", Input).value
+            self.consent = self.query_one("#consent", Checkbox).value
             self.app.lang = str(event.value)
             save_prefs(lang=self.app.lang)
             self.app.update_status(self.app.model_state)
@@ -133,8 +137,9 @@ class StartScreen(BaseScreen):
             self.notify(self.tr("no_scenario"), severity="warning")
             return
         self.trainee = trainee
-        save_prefs(trainee=trainee, lang=self.lang)
+        self.consent = self.query_one("#consent", Checkbox).value
+        save_prefs(trainee=trainee, lang=self.lang, consent=self.consent)
         self.app.push_screen(PracticeScreen(
             persona_id=self.persona_id, scenario_id=self.scenario_id, trainee=trainee,
-            mode=self.mode,
+            mode=self.mode, consent=self.consent,
         ))

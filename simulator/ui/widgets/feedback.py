@@ -44,8 +44,8 @@ class FeedbackPanel(Static):
         self.lang = lang
         self.badges: list[str] = []
 
-    def show_feedback(self, feedback: object) -> None:
-        self.badges = badge_ids(feedback)
+    def show_feedback(self, feedback: object, behaviours: list[str] | None = None) -> None:
+        self.badges = badge_ids(feedback) if feedback is not None else list(behaviours or [])
         out = badges_text(self.badges, self.lang) if self.badges else Text(
             t("no_badges", self.lang), style="dim"
         )

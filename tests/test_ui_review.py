@@ -1,0 +1,85 @@
+"""Review screen: a team leader filters sessions, agrees/disagrees with detections, comments."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Input, Sparkline, Static
+
+from simulator.store import Store
+from simulator.ui.app import create_app
+from simulator.ui.prefs import save_prefs
+from test_ui_support import anyio_backend, scripted_factory  # noqa: F401
+
+pytestmark = pytest.mark.anyio
+
+
+def add_session(store, trainee, scenario, lines, scores, consent=True):
+    sid = store.start_session(trainee=trainee, persona_id="grumpy", scenario_id=scenario,
+                              lang="nl", consent=consent)
+    store.add_turn(sid, speaker="tenant", text="Ja? Wat moet u?")
+    for text, behaviours in lines:
+        tid = store.add_turn(sid, speaker="trainee", text=text)
+        store.add_detections(tid, [{"behaviour": b, "detected": True, "confidence": 0.8,
+                                    "sentence": text, "exemplar": "x"} for b in behaviours])
+        store.add_turn(sid, speaker="tenant", text="Hm.")
+    store.end_session(sid, "ended", scores)
+    return sid
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store.open(tmp_path / "review.db")
+    add_session(store, "Sam", "leaking-tap", [("Goedemiddag, ik ben Sam.", ["greet_introduce"])],
+                {"listening": 40, "hospitality": 50})
+    add_session(store, "Sam", "leaking-tap", [("Wat vervelend voor u, zeg.",
+                                               ["acknowledge_emotion", "apologize"])],
+                {"listening": 70, "hospitality": 80})
+    add_session(store, "Noor", "leaking-tap", [("Hallo, ik kom de kraan maken.", ["explain_plan"])],
+                {"listening": 30, "hospitality": 60})
+    add_session(store, "Geheim", "leaking-tap", [("Hoi.", [])], None, consent=False)
+    return store
+
+
+async def test_filter_override_and_comment(store):
+    save_prefs(trainee="Tl Anne")
+    app = create_app(session_factory=scripted_factory(), store=store, lang="nl", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        sessions = screen.query_one("#sessions", DataTable)
+        assert sessions.row_count == 3  # the unshared session is not shown to a team leader
+        assert "nog te weinig" in str(screen.query_one("#kappa", Static).render())
+        screen.query_one("#f-trainee", Input).value = "Noor"
+        await pilot.pause()
+        assert sessions.row_count == 1
+        screen.query_one("#f-trainee", Input).value = ""
+        screen.query_one("#f-text", Input).value = "vervelend"
+        await pilot.pause()
+        assert sessions.row_count == 1
+        assert screen.query_one("#progress", Sparkline).data == [45.0, 75.0]  # Sam's two sessions
+        sessions.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        turns = screen.query_one("#turns", DataTable)
+        cells = [str(turns.get_row_at(i)[2]) for i in range(turns.row_count)]
+        assert "Wat vervelend voor u, zeg." in cells
+        assert any("Gevoel erkennen" in c for c in cells) and any("Excuses" in c for c in cells)
+        # first detection row: disagree; second: agree
+        turns.move_cursor(row=next(i for i, r in enumerate(screen.rows) if r))
+        await pilot.press("d")
+        await pilot.pause()
+        sid = screen.session["id"]
+        overrides = [o for t in store.turns(sid) for o in t["overrides"]]
+        assert len(overrides) == 1 and overrides[0]["agree"] is False
+        assert overrides[0]["reviewer"] == "Tl Anne"
+        comment = screen.query_one("#comment", Input)
+        comment.focus()
+        await pilot.press(*"Goed gedaan, vraag meer door.")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [r["comment"] for r in store.reviews(sid)] == ["Goed gedaan, vraag meer door."]
+        assert "Goed gedaan" in str(screen.query_one("#comments", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "κ" in str(screen.query_one("#kappa", Static).render())
