@@ -133,6 +133,12 @@ class Store:
 
     def end_session(self, sid: str, outcome: str, scores: dict | None = None) -> None:
         """Mark finished. `scores`: per-rubric 0-100, e.g. {"listening": 70, "hospitality": 55}."""
+        if scores is not None:
+            try:
+                scores = {str(k): float(v) if isinstance(v, float) else int(v)
+                          for k, v in dict(scores).items()}
+            except (TypeError, ValueError):
+                raise TypeError(f"scores must map rubric ids to numbers, got {scores!r}") from None
         self.db.execute(
             "UPDATE sessions SET ended = ?, outcome = ?, scores = COALESCE(?, scores)"
             " WHERE id = ?",
