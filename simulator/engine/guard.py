@@ -66,7 +66,7 @@ _STOPWORDS = set(
     "they she he you your my our from by are were will would can could been into than then "
     "when what which who about just only also very".split()
 )
-_SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\"')\]]|$)")
+_SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)")
 
 
 def normalise(text: str) -> str:
@@ -81,7 +81,8 @@ def words(text: str) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    parts = _SENTENCE_END.split(text)
+    # An ellipsis is a hesitation ("Eh... ja."), not the end of a sentence.
+    parts = _SENTENCE_END.split(re.sub(r"\.{2,}|…", ",", text))
     return [p for p in parts if re.search(r"\w", p)]
 
 

@@ -103,7 +103,9 @@ class PracticeSession:
         self.actor = TenantActor(
             self.persona, self.scenario, lang, backend, options, random.Random(rng.randrange(2**32))
         )
-        self.opening = rng.choice(self.persona.opening.get(lang))
+        # A scenario may set the scene differently (e.g. the technician is already inside).
+        openings = getattr(self.scenario, "opening", None) or self.persona.opening
+        self.opening = rng.choice(openings.get(lang))
         self.history: list[Turn] = [Turn("tenant", self.opening)]
         self.trainee_turns: list[TraineeTurn] = []
         self.tenant_turns: list[TenantTurn] = []
