@@ -1,0 +1,87 @@
+"""The calibrated decision per behaviour: a tiny logistic regression plus a threshold per language.
+
+Fitted by scoring.calibration on a labelled file; stored as JSON (shipped: scoring/data/
+thresholds.json; a user's own calibration: $ROLEPLAY_HOME/calibration/<model>.json).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from scoring.behaviours import BEHAVIOURS
+from simulator import paths
+
+SHIPPED = Path(__file__).resolve().parent / "data" / "thresholds.json"
+
+
+@dataclass
+class BehaviourModel:
+    features: list[str]
+    mean: list[float]
+    std: list[float]
+    weights: list[float]
+    bias: float
+    thresholds: dict[str, float] = field(default_factory=lambda: {"nl": 0.5, "en": 0.5})
+
+    def probability(self, values: dict[str, float]) -> float:
+        z = self.bias
+        for name, mu, sd, w in zip(self.features, self.mean, self.std, self.weights):
+            z += w * (values.get(name, 0.0) - mu) / sd
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    def threshold(self, lang: str) -> float:
+        return self.thresholds.get(lang, self.thresholds.get("nl", 0.5))
+
+
+@dataclass
+class Calibration:
+    model_id: str
+    behaviours: dict[str, BehaviourModel]
+    source: str = "uncalibrated"
+    cv: dict = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str, source: str) -> Calibration:
+        data = json.loads(text)
+        models = {b: BehaviourModel(**m) for b, m in data["behaviours"].items()}
+        missing = [b for b in BEHAVIOURS if b not in models]
+        if missing:
+            raise ValueError(f"no model for {', '.join(missing)}")
+        return cls(data["model_id"], models, source, data.get("cv", {}))
+
+
+def heuristic() -> Calibration:
+    """Used for a model nobody calibrated yet: similarity margins only, no context weights.
+
+    Margins are comparable across embedding models, raw similarities are not; hence the weights.
+    """
+    model = BehaviourModel(["margin", "lead", "pos1"], [0.0] * 3, [1.0] * 3, [12.0, 12.0, 6.0], -3.3)
+    return Calibration("any", {b: model for b in BEHAVIOURS}, "uncalibrated")
+
+
+def user_path(model_id: str) -> Path:
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", model_id)[-80:]
+    return paths.home() / "calibration" / f"{slug}.json"
+
+
+def _read(path: Path) -> Calibration | None:
+    try:
+        return Calibration.from_json(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def resolve(model_id: str) -> Calibration:
+    """The user's calibration for this model, else the shipped one if it fits, else heuristics."""
+    for path in (user_path(model_id), SHIPPED):
+        found = _read(path)
+        if found is not None and found.model_id == model_id:
+            return found
+    return heuristic()

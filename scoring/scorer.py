@@ -1,0 +1,185 @@
+"""Detect the 11 behaviours in one trainee reply, sentence by sentence, in its context.
+
+Each sentence is compared with the positive and near-miss exemplars of the reply's language; the
+best sentence per behaviour gives similarity features, the context adds question form, position
+and resemblance to the tenant's last line, and a calibrated model (scoring.model) decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from scoring import features as F
+from scoring.behaviours import BEHAVIOURS, LANGS
+from scoring.embedder import Embedder, EmbeddingCache, make_embedder
+from scoring.model import Calibration, resolve
+from scoring.rubric import BehaviourSpec, Rubric, behaviour_specs, load_rubrics
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Detection:
+    behaviour: str
+    detected: bool
+    confidence: float
+    sentence: str
+    exemplar: str
+
+
+@dataclass(frozen=True)
+class TurnScore:
+    text: str
+    lang: str
+    detections: dict[str, Detection]
+    sentences: list[str] = field(default_factory=list)
+
+    @property
+    def detected(self) -> list[str]:
+        return [b for b in BEHAVIOURS if self.detections[b].detected]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The best sentence of a reply for one behaviour, with the features the model reads."""
+
+    values: dict[str, float]
+    sentence: str
+    exemplar: str
+    allowed: bool
+
+
+class _Bank:
+    """Exemplar vectors of one language, stacked once so a turn costs two matrix products."""
+
+    def __init__(self, specs: dict[str, BehaviourSpec], lang: str, vectors: dict[str, np.ndarray]):
+        pos_t, neg_t, pos_o, neg_o = [], [], [], []
+        for k, b in enumerate(BEHAVIOURS):
+            ex = specs[b].examples.get(lang)
+            pos_t += ex.positive
+            neg_t += ex.negative
+            pos_o += [k] * len(ex.positive)
+            neg_o += [k] * len(ex.negative)
+        self.pos_text, self.neg_text = pos_t, neg_t
+        self.pos = np.stack([vectors[t] for t in pos_t])
+        self.neg = np.stack([vectors[t] for t in neg_t])
+        self.pos_owner, self.neg_owner = np.array(pos_o), np.array(neg_o)
+
+
+def exemplar_texts(specs: dict[str, BehaviourSpec]) -> list[str]:
+    texts = []
+    for spec in specs.values():
+        for lang in LANGS:
+            ex = spec.examples.get(lang)
+            texts += ex.positive + ex.negative
+    return list(dict.fromkeys(texts))
+
+
+class Scorer:
+    """Scores trainee replies. Accepts any embedder (FakeEmbedder in unit tests)."""
+
+    def __init__(self, rubrics: dict[str, Rubric] | None = None, embedder: Embedder | None = None,
+                 calibration: Calibration | None = None, use_cache: bool = True):
+        self.rubrics = rubrics if rubrics is not None else load_rubrics()
+        self.specs = behaviour_specs(self.rubrics)
+        self.embedder = embedder if embedder is not None else make_embedder()
+        self.use_cache = use_cache
+        self._given_calibration = calibration
+        self.calibration: Calibration | None = calibration
+        self._banks: dict[str, _Bank] = {}
+
+    @classmethod
+    def default(cls) -> Scorer:
+        """Shipped rubrics and the configured embedder; nothing loads until first use."""
+        return cls()
+
+    @property
+    def model_id(self) -> str:
+        return self.embedder.model_id
+
+    def load(self, progress: Progress | None = None) -> None:
+        if self._banks:
+            return
+        self.embedder.load(progress)
+        texts = exemplar_texts(self.specs)
+        if progress:
+            progress(f"Embedding {len(texts)} rubric exemplars")
+        if self.use_cache:
+            matrix, _ = EmbeddingCache(self.model_id).embed(self.embedder, texts)
+        else:
+            matrix = self.embedder.encode(texts)
+        vectors = dict(zip(texts, matrix))
+        self._banks = {lang: _Bank(self.specs, lang, vectors) for lang in LANGS}
+        if self.calibration is None:
+            self.calibration = resolve(self.model_id)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.load()
+        return self.embedder.encode(list(texts))
+
+    def score_turn(self, text: str, lang: str, tenant_said: str = "", turn_index: int = 0,
+                   is_last: bool = False) -> TurnScore:
+        self.load()
+        sentences = F.split_sentences(text)
+        if not sentences:
+            return self._empty(text, lang)
+        # One encode call for all sentences and the tenant's line keeps a turn fast.
+        vectors = self.embedder.encode(sentences + ([tenant_said] if tenant_said.strip() else []))
+        tenant_vec = vectors[len(sentences)] if tenant_said.strip() else None
+        cands = self.candidates(sentences, vectors[: len(sentences)], lang, tenant_vec,
+                                turn_index, is_last)
+        return self.decide(text, lang, sentences, cands)
+
+    def decide(self, text: str, lang: str, sentences: list[str],
+               cands: dict[str, Candidate]) -> TurnScore:
+        detections = {}
+        for b, cand in cands.items():
+            model = self.calibration.behaviours[b]
+            p = model.probability(cand.values) if cand.allowed else 0.0
+            found = cand.allowed and p >= model.threshold(lang)
+            detections[b] = Detection(b, found, round(p, 4), cand.sentence, cand.exemplar)
+        return TurnScore(text, lang, detections, sentences)
+
+    def _empty(self, text: str, lang: str) -> TurnScore:
+        return TurnScore(text, lang, {b: Detection(b, False, 0.0, "", "") for b in BEHAVIOURS})
+
+    def candidates(self, sentences: list[str], vectors: np.ndarray, lang: str,
+                   tenant_vec: np.ndarray | None, turn_index: int,
+                   is_last: bool) -> dict[str, Candidate]:
+        """Per behaviour the best sentence and its features; used by scoring and calibration."""
+        self.load()
+        bank = self._banks["en" if lang == "en" else "nl"]
+        sp, sn = vectors @ bank.pos.T, vectors @ bank.neg.T
+        tsim = vectors @ tenant_vec if tenant_vec is not None else np.zeros(len(sentences))
+        qflags = [F.question_flags(s, lang) for s in sentences]
+        out = {}
+        for k, b in enumerate(BEHAVIOURS):
+            out[b] = self._candidate(k, b, bank, sp, sn, tsim, qflags, sentences, lang,
+                                     turn_index, is_last)
+        return out
+
+    def _candidate(self, k, b, bank, sp, sn, tsim, qflags, sentences, lang, turn_index, is_last):
+        own = bank.pos_owner == k
+        pos = np.sort(sp[:, own], axis=1)[:, ::-1]
+        pos1, pos3 = pos[:, 0], pos[:, :3].mean(axis=1)
+        other = sp[:, ~own].max(axis=1)
+        neg1 = sn[:, bank.neg_owner == k].max(axis=1)
+        rank = (pos1 - neg1) + (pos1 - other) + (tsim if b == "paraphrase" else 0.0)
+        n = len(sentences)
+        position = self.specs[b].position
+        ok = np.array([F.position_allowed(b, position, i, n, turn_index) for i in range(n)])
+        i = int(np.argmax(np.where(ok, rank, -np.inf))) if ok.any() else int(np.argmax(rank))
+        values = {
+            "pos1": float(pos1[i]), "pos3": float(pos3[i]), "neg1": float(neg1[i]),
+            "margin": float(pos1[i] - neg1[i]), "other": float(other[i]),
+            "lead": float(pos1[i] - other[i]), "is_nl": float(lang != "en"),
+            "tenant_sim": float(tsim[i]), "first_sentence": float(i == 0),
+            "first_turn": float(turn_index == 0), "last_sentence": float(i == n - 1),
+            "is_last": float(is_last), **qflags[i],
+        }
+        texts = [t for t, o in zip(bank.pos_text, own) if o]
+        exemplar = texts[int(np.argmax(sp[i, own]))]
+        return Candidate(values, sentences[i], exemplar, bool(ok.any()))
