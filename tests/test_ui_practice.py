@@ -1,0 +1,78 @@
+"""Practice flow through the whole app: start -> practice (turns, retry, hint) -> report."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Select
+
+from simulator.ui.app import create_app
+from simulator.ui.screens.practice import PracticeScreen
+from test_ui_support import Script, anyio_backend, scripted_factory  # noqa: F401
+
+pytestmark = pytest.mark.anyio
+
+
+async def say(pilot, text: str) -> None:
+    pilot.app.screen.query_one("#say", Input).value = text
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def chat_texts(app) -> list[str]:
+    return [item.text.strip() for item in app.screen.chat.items]
+
+
+async def test_scripted_session_three_turns_retry_hint_and_end():
+    made: list = []
+    app = create_app(session_factory=scripted_factory(made=made), lang="nl", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Sam", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        await say(pilot, "Goedemiddag, ik ben Sam van Bouwbedrijf Jansen.")
+        await say(pilot, "Dat is vervelend.")
+        assert chat_texts(app)[-1] == "Dat zei de vorige ook."
+        await pilot.press("ctrl+r")  # retry: the last exchange is undone, the line comes back
+        await pilot.pause()
+        assert chat_texts(app)[-1] == "Nou, het lekt al weken."
+        assert app.screen.say_input.value == "Dat is vervelend."
+        assert made[0].state == {"irritation": 5.0, "trust": 4.0}
+        await say(pilot, "Wat vervelend dat het al weken lekt.")
+        await say(pilot, "Mag ik even binnenkomen?")
+        assert len(made[0].turns) == 3 and len(chat_texts(app)) == 7
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert "Ik snap dat u hier klaar mee bent." in str(app.screen.feedback.render())
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReportScreen"
+        assert made[0].outcome == "ended"
+
+
+async def test_failed_reply_keeps_draft_and_unlocks_input():
+    made: list = []
+    app = create_app(session_factory=scripted_factory(Script(fail_on=0), made), lang="en",
+                     warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Sam", "enter")
+        await pilot.pause()
+        await say(pilot, "Hello, I'm Sam.")
+        screen = app.screen
+        assert screen.say_input.value == "Hello, I'm Sam."  # the draft is back
+        assert not screen.say_input.disabled and not screen.busy
+        assert chat_texts(app) == ["Ja? Wat komt u doen?"]  # the half exchange is gone
+        assert made[0].turns == []
+
+
+async def test_language_switch_relabels_the_start_screen():
+    app = create_app(session_factory=scripted_factory(), lang="nl", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "Start gesprek" in str(app.screen.query_one("#start").label)
+        app.screen.query_one("#lang", Select).value = "en"
+        await pilot.pause()
+        await pilot.pause()
+        assert app.lang == "en"
+        assert "Start conversation" in str(app.screen.query_one("#start").label)
+        footer_keys = {b.description for _, b, *_ in app.screen.active_bindings.values()}
+        assert "Review" in footer_keys

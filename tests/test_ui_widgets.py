@@ -1,0 +1,83 @@
+"""Chat, mood and feedback widgets, each in a tiny host app with the real stylesheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from textual.app import App
+
+import simulator.ui
+from simulator.ui.widgets.chat import ChatView
+from simulator.ui.widgets.feedback import FeedbackPanel
+from simulator.ui.widgets.mood import MoodPanel
+from test_ui_support import anyio_backend  # noqa: F401
+
+pytestmark = pytest.mark.anyio
+CSS = Path(simulator.ui.__file__).parent / "app.tcss"
+
+
+class Host(App):
+    CSS_PATH = CSS
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self):
+        yield self.widget
+
+
+async def test_chat_streams_a_reply_then_shows_the_final_text():
+    chat = ChatView()
+    async with Host(chat).run_test(size=(40, 10)) as pilot:
+        await chat.add("tenant", "Huurder", "Ja?")
+        item = await chat.add("tenant", "Huurder")
+        for chunk in ("Het ", "lekt ", "al ", "weken"):
+            await item.write(chunk)
+        await pilot.pause()
+        assert item.text == "Het lekt al weken"
+        # the guard replaced the streamed line: the final text wins
+        await item.finish("Het lekt al weken, ja.")
+        await pilot.pause()
+        assert item.text == "Het lekt al weken, ja."
+        assert "Het lekt al weken, ja." in item.body.source
+        for n in range(8):
+            await chat.add("trainee", "Jij", f"regel {n}")
+        await pilot.pause()
+        assert chat.scroll_y == chat.max_scroll_y > 0  # anchored at the bottom
+        await chat.remove_last(2)
+        assert [i.text for i in chat.items][-1] == "regel 5"
+
+
+async def test_mood_panel_shows_bars_and_stance_in_the_language():
+    mood = MoodPanel("en")
+    async with Host(mood).run_test(size=(30, 5)) as pilot:
+        mood.show({"irritation": 8, "trust": 2.5}, "hostile")
+        await pilot.pause()
+        text = str(mood.render())
+        assert "hostile" in text and "8.0" in text and "2.5" in text
+        assert text.count("█") == round(8 / 10 * 8) + round(2.5 / 10 * 8)
+        mood.lang = "nl"
+        mood.show(SimpleNamespace(irritation=1.0, trust=9.0), "satisfied")
+        await pilot.pause()
+        assert "tevreden" in str(mood.render())
+
+
+async def test_feedback_panel_badges_tip_and_hint():
+    panel = FeedbackPanel("nl")
+    async with Host(panel).run_test(size=(40, 8)) as pilot:
+        tip = SimpleNamespace(behaviour="acknowledge_emotion", text="Benoem wat je ziet.",
+                              example="Ik zie dat u hier echt klaar mee bent.")
+        panel.show_feedback(SimpleNamespace(badges=["greet_introduce", "dismissive"], tip=tip))
+        await pilot.pause()
+        text = str(panel.render())
+        assert panel.badges == ["greet_introduce", "dismissive"]
+        assert "Benoem wat je ziet." in text and "Ik zie dat u hier echt klaar mee bent." in text
+        panel.show_feedback(None, behaviours=[])
+        await pilot.pause()
+        assert "Geen gedrag herkend" in str(panel.render())
+        panel.show_hint(tip)
+        await pilot.pause()
+        assert str(panel.render()).startswith("Tip:")
