@@ -1,0 +1,209 @@
+"""The actor's prompt says who the tenant is and what to do; bad model lines never reach the trainee."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from simulator.content import load_library
+from simulator.engine.actor import ReplyCancelled, TenantActor, clean
+from simulator.engine.director import Director
+from simulator.engine.prompt import Turn
+
+try:
+    from simulator.backends import BackendError, FakeBackend
+except ImportError:  # the back-end package is written in parallel; the contract is what counts
+    FakeBackend = None
+
+    class BackendError(Exception):
+        pass
+
+
+class Scripted:
+    """The back-end contract (messages + options -> chunks), recording what the model saw."""
+
+    model_id = "scripted"
+
+    def __init__(self, replies: list, chunk: int = 4):
+        self.replies, self.chunk, self.calls = list(replies), chunk, []
+
+    def stream(self, messages, options, should_stop=lambda: False):
+        self.calls.append(messages)
+        reply = self.replies.pop(0)
+        if isinstance(reply, Exception):
+            raise reply
+        for i in range(0, len(reply), self.chunk):
+            if should_stop():
+                return
+            yield reply[i:i + self.chunk]
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library()
+
+
+def actor_for(library, lang, backend, persona="grumpy", scenario="repeat-visit"):
+    p, s = library.personas[persona], library.scenarios[scenario]
+    return TenantActor(p, s, lang, backend, rng=random.Random(0)), Director(p, s, seed=0)
+
+
+def gated(director, lang):
+    return {f.id: f.text.get(lang) for f in director.gated_facts()}
+
+
+HISTORY_NL = [Turn("tenant", "Nou, daar zijn jullie weer."),
+              Turn("trainee", "Goedemiddag, ik ben Sam van Jansen. Mag ik binnenkomen?")]
+HISTORY_EN = [Turn("tenant", "Well, here you lot are again."),
+              Turn("trainee", "Good afternoon, I'm Sam from Jansen. May I come in?")]
+
+
+def test_prompt_holds_persona_scenario_stance_act_and_facts(library):
+    actor, director = actor_for(library, "nl", Scripted([]))
+    decision = director.observe(["greet_introduce"])
+    messages = actor.messages(decision, HISTORY_NL)
+    system = messages[0]["content"]
+    persona, scenario = actor.persona, actor.scenario
+    for text in (persona.name.nl, persona.background.nl, persona.speaking_style.nl,
+                 persona.hidden_need.nl, scenario.situation.nl):
+        assert text in system
+    assert "afwachtend" in system or "boos" in system  # the stance, in Dutch
+    assert decision.act.replace("_", " ") in system
+    for fact in director.allowed_facts():
+        assert fact.text.nl in system
+    for fact in director.gated_facts():
+        assert fact.text.nl not in system  # the model cannot tell what it never saw
+    examples = actor.authored(decision)[:3]
+    assert all(e in system for e in examples) and "niet overnemen" in system
+    assert system.rstrip().endswith("Antwoord alleen in het Nederlands.")
+    assert [m["role"] for m in messages[1:]] == ["user", "assistant", "user"]
+    assert messages[-1]["content"] == HISTORY_NL[-1].text
+
+
+def test_newly_allowed_facts_are_flagged_to_mention(library):
+    actor, director = actor_for(library, "en", Scripted([]))
+    decision = None
+    for _ in range(6):
+        decision = director.observe(["acknowledge_emotion", "open_question", "apologize"])
+        if decision.new_facts or decision.finished:
+            break
+    assert decision.new_facts, "no fact became allowed"
+    system = actor.messages(decision, HISTORY_EN)[0]["content"]
+    new = [f.text.en for f in actor.scenario.facts if f.id in decision.new_facts]
+    assert f"Mention this now: {' '.join(new)}" in system
+    assert system.rstrip().endswith("Answer in English only.")
+
+
+def test_a_good_model_line_is_used_and_streamed(library):
+    backend = Scripted(['Henk: "Nou, kom dan maar binnen. Het is in de keuken."\nMonteur: Dank u.'])
+    actor, director = actor_for(library, "nl", backend)
+    chunks = []
+    line = actor.speak(director.observe(["greet_introduce"]), HISTORY_NL, {}, chunks.append)
+    assert line.source == "model" and line.guard == [] and line.attempts == 1
+    assert line.text == "Nou, kom dan maar binnen. Het is in de keuken."
+    assert chunks and "".join(chunks).startswith("Henk")
+    assert line.first_token_ms is not None and line.latency_ms >= line.first_token_ms
+    assert line.prompt == backend.calls[0]
+
+
+def test_a_failing_line_is_regenerated_once_with_the_problem_named(library):
+    backend = Scripted(["As an AI, I do not live anywhere.", "Well, about time you showed up."])
+    actor, director = actor_for(library, "en", backend)
+    line = actor.speak(director.observe([]), HISTORY_EN, {})
+    assert line.source == "model" and line.text == "Well, about time you showed up."
+    assert line.guard == ["attempt 1: speaks as an assistant"]
+    retry = backend.calls[1][0]["content"]
+    assert "you spoke as an AI assistant" in retry
+    assert retry.rstrip().endswith("Answer in English only.")  # the language still comes last
+
+
+def test_two_failures_give_an_authored_line_for_act_stance_and_language(library):
+    backend = Scripted(["I am fed up with waiting.", "Goedemiddag, ik ben de monteur."])
+    actor, director = actor_for(library, "nl", backend)
+    decision = director.observe(["dismissive"])
+    line = actor.speak(decision, HISTORY_NL, {})
+    assert line.source == "fallback" and line.attempts == 2
+    assert line.text in actor.persona.repertoire[decision.act_stance][decision.act].nl
+    assert line.guard == ["attempt 1: wrong language (en)",
+                          "attempt 2: speaks as the technician"]
+
+
+def test_fallback_avoids_lines_already_said(library):
+    actor, director = actor_for(library, "nl", None)
+    decision = director.observe([])
+    authored = actor.authored(decision)
+    said = authored[:-1]
+    history = [Turn("tenant", t) for t in said] + [HISTORY_NL[-1]]
+    assert actor.speak(decision, history, {}).text == authored[-1]
+
+
+def test_a_backend_error_falls_back_with_the_reason(library):
+    backend = Scripted([BackendError("server at http://127.0.0.1:9 is down")])
+    actor, director = actor_for(library, "en", backend)
+    line = actor.speak(director.observe([]), HISTORY_EN, {})
+    assert line.source == "fallback" and line.text
+    assert line.guard == ["backend: server at http://127.0.0.1:9 is down"]
+    assert len(backend.calls) == 1  # a broken back-end is not asked twice
+
+
+def test_the_gated_fact_guard_uses_what_the_director_hides(library):
+    actor, director = actor_for(library, "nl", None)
+    hidden = director.gated_facts()[0]
+    backend = Scripted([hidden.text.nl, hidden.text.nl + " Echt waar."])
+    actor.backend = backend
+    line = actor.speak(director.observe([]), HISTORY_NL, gated(director, "nl"))
+    assert line.source == "fallback"
+    assert f"attempt 1: reveals fact '{hidden.id}' too early" in line.guard
+
+
+def test_without_a_backend_the_tenant_speaks_authored_lines(library):
+    actor, director = actor_for(library, "en", None)
+    decision = director.observe([])
+    line = actor.speak(decision, HISTORY_EN, {})
+    assert line.source == "fallback" and line.guard == [] and line.prompt is None
+    assert line.text in actor.authored(decision)
+
+
+def test_stopping_mid_reply_cancels_it(library):
+    backend = Scripted(["Nou, daar zijn jullie weer eens, hoor, wat fijn."], chunk=2)
+    actor, director = actor_for(library, "nl", backend)
+    seen = []
+    with pytest.raises(ReplyCancelled):
+        actor.speak(director.observe([]), HISTORY_NL, {}, seen.append,
+                    should_stop=lambda: len(seen) >= 3)
+    assert len(seen) == 3
+
+
+def test_generation_stops_once_the_line_is_complete(library):
+    long = "Ja. Nee. Misschien. Nou ja, dat weet ik ook niet. En verder nog iets heel anders."
+    backend = Scripted([long], chunk=3)
+    actor, director = actor_for(library, "nl", backend)
+    streamed = []
+    line = actor.speak(director.observe([]), HISTORY_NL, {}, streamed.append)
+    assert len("".join(streamed)) < len(long)  # the back-end was told to stop early
+    assert line.text == "Ja. Nee. Misschien."
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ('"Kom maar binnen."', "Kom maar binnen."),
+        ("Huurder: Kom maar binnen.", "Kom maar binnen."),
+        ("\n\nKom maar binnen.\nMonteur: dank u", "Kom maar binnen."),
+        ("Kom maar binnen. Het is in de", "Kom maar binnen."),
+        ("Kom maar binnen", "Kom maar binnen"),
+        ("Mevrouw Jansen: Kom maar binnen.", "Kom maar binnen."),
+        ("Monteur: Dag, hoe gaat het?", "Monteur: Dag, hoe gaat het?"),
+    ],
+)
+def test_clean_keeps_only_the_tenants_words(raw, expected):
+    assert clean(raw, ["Henk de Vries"]) == expected
+
+
+@pytest.mark.skipif(FakeBackend is None, reason="simulator.backends not available yet")
+def test_works_with_the_fake_backend(library):
+    backend = FakeBackend(["Nou, kom dan maar binnen."])
+    actor, director = actor_for(library, "nl", backend)
+    line = actor.speak(director.observe([]), HISTORY_NL, {})
+    assert line.source == "model" and line.text == "Nou, kom dan maar binnen."
