@@ -188,7 +188,10 @@ class PracticeSession:
     def _feedback(self, score: Any, before: Decision) -> Any:
         if score is None:
             return None
-        from scoring.feedback import turn_feedback
+        try:
+            from scoring.feedback import turn_feedback
+        except ImportError:  # feedback is optional for the engine (e.g. headless checks)
+            return None
 
         return turn_feedback(score, self.lang, stance=before.stance,
                              irritation=before.state.irritation)

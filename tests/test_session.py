@@ -1,0 +1,175 @@
+"""A practice session: scorer -> director -> actor, stored turn by turn, with rewind and endings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scoring.embedder import FakeEmbedder
+from scoring.scorer import Scorer
+from simulator.content import load_library
+from simulator.engine.actor import ReplyCancelled
+from simulator.engine.session import PracticeSession, SessionError
+from simulator.store import Store
+
+from test_actor import Scripted
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library()
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return Scorer(embedder=FakeEmbedder(), use_cache=False)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "roleplay.db") as opened:
+        yield opened
+
+
+def session_for(library, store=None, backend=None, scorer=None, lang="nl", seed=5):
+    return PracticeSession(library, "grumpy", "repeat-visit", lang, backend=backend,
+                           scorer=scorer, store=store, trainee="Sam", seed=seed)
+
+
+def test_unknown_ids_name_the_valid_ones(library):
+    with pytest.raises(SessionError, match="unknown persona 'grumpyy'; expected one of: .*grumpy"):
+        PracticeSession(library, "grumpyy", "repeat-visit", "nl")
+    with pytest.raises(SessionError, match="unknown scenario 'nope'; expected one of: .*boiler"):
+        PracticeSession(library, "grumpy", "nope", "nl")
+    with pytest.raises(SessionError, match="language 'de'"):
+        PracticeSession(library, "grumpy", "repeat-visit", "de")
+    forbidden = [(p, s) for s in library.scenarios for p in library.personas
+                 if not library.scenarios[s].allows(p)]
+    if forbidden:
+        pid, sid = forbidden[0]
+        with pytest.raises(SessionError, match=f"does not allow persona '{pid}'"):
+            PracticeSession(library, pid, sid, "nl")
+
+
+def test_the_same_seed_gives_the_same_conversation(library):
+    def run(seed):
+        session = session_for(library, seed=seed)
+        lines = [session.opening]
+        for behaviours in (["greet_introduce"], ["acknowledge_emotion"], ["open_question"]):
+            session.say("...", behaviours=behaviours)
+            lines.append(session.reply().text)
+        return lines
+
+    assert run(3) == run(3)
+
+
+def test_each_turn_is_stored_the_moment_it_happens(library, store):
+    backend = Scripted(["Nou, kom dan maar binnen."])
+    session = session_for(library, store, backend)
+    sid = session.session_id
+    turns = store.turns(sid)
+    assert [(t["speaker"], t["text"]) for t in turns] == [("tenant", session.opening)]
+    session.say("Goedemiddag, ik ben Sam.", behaviours=["greet_introduce"])
+    stored = store.turns(sid)[-1]
+    assert stored["speaker"] == "trainee" and stored["position"] == 1  # before the tenant answers
+    assert set(stored["detections"]) == {"greet_introduce"}
+    reply = session.reply()
+    tenant = store.turns(sid)[-1]
+    assert tenant["text"] == reply.text == "Nou, kom dan maar binnen."
+    assert tenant["source"] == "model" and tenant["state"]["stance"] == reply.stance
+    assert json.loads(tenant["prompt"])[0]["role"] == "system"
+    meta = store.session(sid)
+    assert meta["persona_id"] == "grumpy" and meta["trainee"] == "Sam" and meta["ended"] is None
+
+
+def test_scored_turns_store_every_detection(library, store, scorer):
+    session = session_for(library, store, scorer=scorer)
+    turn = session.say("Goedemiddag, ik ben Sam van Jansen. Wat vervelend voor u.")
+    assert turn.score is not None and turn.behaviours == turn.score.detected
+    stored = store.turns(session.session_id)[-1]
+    assert len(stored["detections"]) == 11
+
+
+def test_rewind_restores_state_and_storage(library, store):
+    session = session_for(library, store)
+    session.say("Hallo", behaviours=["greet_introduce"])
+    session.reply()
+    state, stance = session.state, session.stance
+    session.say("Rot op", behaviours=["dismissive"])
+    session.reply()
+    assert session.state != state
+    assert session.rewind()
+    assert session.state == state and session.stance == stance
+    assert len(store.turns(session.session_id)) == 3  # opening + one exchange
+    assert [t.speaker for t in session.history] == ["tenant", "trainee", "tenant"]
+    # An unanswered line (the reply was cancelled) is taken back too.
+    session.say("Nog iets", behaviours=["open_question"])
+    assert session.rewind() and not session.awaiting_reply
+    assert len(store.turns(session.session_id)) == 3
+    assert session.rewind() and session.rewind() is False
+
+
+def test_a_cancelled_reply_says_nothing(library, store):
+    backend = Scripted(["Nou, kom dan maar binnen, het is in de keuken hoor."], chunk=2)
+    session = session_for(library, store, backend)
+    session.say("Hallo", behaviours=["greet_introduce"])
+    with pytest.raises(ReplyCancelled):
+        session.reply(should_stop=lambda: bool(backend.calls))
+    assert session.awaiting_reply and len(store.turns(session.session_id)) == 2
+    session.rewind()
+    assert len(store.turns(session.session_id)) == 1
+
+
+def test_escalation_ends_with_a_closing_line_and_is_stored(library, store):
+    session = session_for(library, store, lang="en")
+    while not session.finished:
+        session.say("Not my problem.", behaviours=["dismissive"])
+        reply = session.reply()
+    assert session.outcome == "escalated" and reply.act == "closing"
+    assert reply.text in session.persona.closings.escalated.en
+    assert store.session(session.session_id)["outcome"] == "escalated"
+    with pytest.raises(SessionError, match="ended"):
+        session.say("Sorry!", behaviours=["apologize"])
+
+
+def test_the_trainee_can_end_the_conversation(library, store):
+    session = session_for(library, store)
+    session.say("Hallo", behaviours=["greet_introduce"])
+    session.reply()
+    session.end()
+    assert session.finished and session.outcome == "ended"
+    assert store.session(session.session_id)["outcome"] == "ended"
+
+
+def test_say_and_reply_must_alternate(library):
+    session = session_for(library)
+    with pytest.raises(SessionError, match="say"):
+        session.reply()
+    with pytest.raises(SessionError, match="no scorer"):
+        session.say("Hallo")
+    with pytest.raises(SessionError, match="empty"):
+        session.say("   ", behaviours=[])
+    session.say("Hallo", behaviours=[])
+    with pytest.raises(SessionError, match="reply"):
+        session.say("Nog iets", behaviours=[])
+    with pytest.raises(ValueError, match="unknown behaviour"):
+        session_for(library).say("Hallo", behaviours=["smile"])
+
+
+def test_a_broken_backend_never_stalls_the_session(library, store):
+    class Down:
+        model_id = "down"
+
+        def stream(self, messages, options, should_stop=lambda: False):
+            raise RuntimeError("connection refused")
+            yield  # pragma: no cover
+
+    session = session_for(library, store, Down(), lang="en")
+    for _ in range(3):
+        session.say("Hello", behaviours=["greet_introduce"])
+        reply = session.reply()
+        assert reply.source == "fallback" and reply.text
+        assert reply.guard == ["backend: connection refused"]
+    texts = [t.text for t in session.tenant_turns]
+    assert len(set(texts)) == len(texts)  # authored lines are not repeated
