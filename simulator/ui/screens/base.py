@@ -31,5 +31,9 @@ class BaseScreen(Screen):
             self.refresh_bindings()
 
     def _localized(self, binding):
-        name = binding.action.rsplit(".", 1)[-1].split("(", 1)[0]
-        return replace(binding, description=self.tr(name)) if name in STRINGS else binding
+        key = _KEY_OF.get(binding.description)
+        return replace(binding, description=self.tr(key)) if key else binding
+
+
+# description (an i18n key, or a text it was localized to earlier) -> i18n key
+_KEY_OF = {text: key for key, pair in STRINGS.items() for text in (key, *pair)}
