@@ -48,3 +48,34 @@ async def test_valid_files_are_marked_valid_and_described():
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert all(p.startswith("✓") for p in prompts)
         assert any("grumpy" in p for p in prompts) and any(p.startswith("✓ S") for p in prompts)
+
+
+async def test_run_a_scenarios_checks_and_see_the_results():
+    app = create_app(session_factory=scripted_factory(), lang="en", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_author()
+        await pilot.pause()
+        screen = app.screen
+        options = screen.query_one("#files", OptionList)
+        options.highlighted = next(i for i, (kind, path) in enumerate(screen.files)
+                                   if path.stem == "late-leaking-tap")
+        await pilot.pause()
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(screen.query_one("#author-text", Static).render())
+        assert text.count("✓") == 3 and "passed" in text
+        assert "Blaming the traffic makes the grumpy tenant shut the door" in text
+
+
+async def test_preview_conversation_with_the_selected_persona():
+    made: list = []
+    app = create_app(session_factory=scripted_factory(made=made), lang="nl", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_author()
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PracticeScreen"
+        assert app.screen.persona_id == "anxious" and app.screen.trainee == "preview"
+        assert len(made) == 1
