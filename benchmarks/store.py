@@ -17,26 +17,57 @@ from simulator.store import Store
 SESSIONS, TURNS, RUNS = 10_000, 12, 7
 TRAINEES = [f"trainee{i:02d}" for i in range(40)]
 PERSONAS = ["grumpy", "anxious", "chatty", "demanding", "doubting", "impatient"]
-WORDS = ("lek ketel schimmel afspraak badkamer kraan water muur plafond monteur huurder "
-         "vandaag morgen sorry goedemorgen binnenkomen schoenhoesjes uitleggen wachten").split()
+WORDS = [
+    "lek",
+    "ketel",
+    "schimmel",
+    "afspraak",
+    "badkamer",
+    "kraan",
+    "water",
+    "muur",
+    "plafond",
+    "monteur",
+    "huurder",
+    "vandaag",
+    "morgen",
+    "sorry",
+    "goedemorgen",
+    "binnenkomen",
+    "schoenhoesjes",
+    "uitleggen",
+    "wachten",
+]
 
 
 def fill(store: Store, rng: random.Random) -> None:
     for n in range(SESSIONS):
         with store.db.atomic():  # one transaction per session keeps the fill quick
             sid = store.start_session(
-                trainee=rng.choice(TRAINEES), persona_id=rng.choice(PERSONAS),
-                scenario_id="boiler-winter", lang="nl", options={}, consent=rng.random() < 0.7)
+                trainee=rng.choice(TRAINEES),
+                persona_id=rng.choice(PERSONAS),
+                scenario_id="boiler-winter",
+                lang="nl",
+                options={},
+                consent=rng.random() < 0.7,
+            )
             for t in range(TURNS):
                 text = " ".join(rng.choice(WORDS) for _ in range(12))
                 if n == SESSIONS // 2 and t == 5:
                     text += " zeldzaamwoord"
-                tid = store.add_turn(sid, speaker="tenant" if t % 2 == 0 else "trainee",
-                                     text=text, state={"irritation": 5, "trust": 5})
+                tid = store.add_turn(
+                    sid,
+                    speaker="tenant" if t % 2 == 0 else "trainee",
+                    text=text,
+                    state={"irritation": 5, "trust": 5},
+                )
                 if t % 2:
                     store.add_detections(tid, [{"behaviour": "apologize", "detected": True}])
-            store.end_session(sid, "resolved", {"listening": rng.randint(0, 100),
-                                                "hospitality": rng.randint(0, 100)})
+            store.end_session(
+                sid,
+                "resolved",
+                {"listening": rng.randint(0, 100), "hospitality": rng.randint(0, 100)},
+            )
 
 
 def median_ms(action) -> tuple[float, int]:
@@ -54,16 +85,20 @@ def main() -> None:
         store = Store.open(path)
         start = time.perf_counter()
         fill(store, random.Random(7))
-        print(f"filled {SESSIONS} sessions x {TURNS} turns in {time.perf_counter() - start:.1f} s"
-              f" ({path.stat().st_size / 1e6:.0f} MB)")
+        print(
+            f"filled {SESSIONS} sessions x {TURNS} turns in {time.perf_counter() - start:.1f} s"
+            f" ({path.stat().st_size / 1e6:.0f} MB)"
+        )
         cases = {
             "list --trainee (one trainee)": lambda: store.list_sessions(trainee="trainee07"),
             "list --persona --since, shared only": lambda: store.list_sessions(
-                persona_id="grumpy", since="2000-01-01", shared_only=True),
+                persona_id="grumpy", since="2000-01-01", shared_only=True
+            ),
             "search common word 'schimmel'": lambda: store.list_sessions(search="schimmel"),
             "search rare word": lambda: store.list_sessions(search="zeldzaamwoord"),
             "search two words + trainee": lambda: store.list_sessions(
-                search="ketel lek", trainee="trainee07"),
+                search="ketel lek", trainee="trainee07"
+            ),
             "show one session (turns)": lambda: store.turns(store.list_sessions(limit=1)[0]["id"]),
         }
         for name, action in cases.items():
@@ -72,7 +107,9 @@ def main() -> None:
         sid = store.list_sessions(limit=1)[0]["id"]
         start = time.perf_counter()
         store.delete_session(sid)
-        print(f"{'secure delete of one session':<38} {(time.perf_counter() - start) * 1000:8.1f} ms")
+        print(
+            f"{'secure delete of one session':<38} {(time.perf_counter() - start) * 1000:8.1f} ms"
+        )
         store.close()
 
 

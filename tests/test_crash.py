@@ -61,8 +61,13 @@ def _check_interrupted(sid: str, said: list[str]) -> None:
 def test_sigkill_keeps_every_committed_turn(tmp_path):
     script = tmp_path / "script.txt"
     script.write_text("\n".join(LINES) + "\n", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-c", PLAYER, str(script)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PLAYER, str(script)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
     try:
         sid = proc.stdout.readline().strip()
         for turn in range(3):
@@ -89,9 +94,24 @@ def test_sigkill_of_roleplay_play_keeps_committed_turns(tmp_path):
     script.write_text("\n".join(LINES * 6) + "\n", encoding="utf-8")
     roleplay = Path(sys.executable).with_name("roleplay")
     proc = subprocess.Popen(
-        [str(roleplay), "play", "--backend", "fake", "--persona", "grumpy", "--scenario",
-         "boiler-winter", "--trainee", "Crash", "--script", str(script)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+        [
+            str(roleplay),
+            "play",
+            "--backend",
+            "fake",
+            "--persona",
+            "grumpy",
+            "--scenario",
+            "boiler-winter",
+            "--trainee",
+            "Crash",
+            "--script",
+            str(script),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=os.environ.copy(),
+    )
     deadline = time.monotonic() + 600  # a failure deadline, not a performance threshold
     sid, said = None, []
     try:
@@ -105,11 +125,13 @@ def test_sigkill_of_roleplay_play_keeps_committed_turns(tmp_path):
     finally:
         proc.kill()
     if finished_first:
-        pytest.fail("play ended the whole script before it could be killed; "
-                    f"stdout/err suppressed, turns stored: {json.dumps(said)}")
+        pytest.fail(
+            "play ended the whole script before it could be killed; "
+            f"stdout/err suppressed, turns stored: {json.dumps(said)}"
+        )
     with Store.open() as store:
         said = [t["text"] for t in store.turns(sid) if t["speaker"] == "trainee"]
-    assert said == (LINES * 6)[:len(said)] and len(said) >= 2
+    assert said == (LINES * 6)[: len(said)] and len(said) >= 2
     _check_interrupted(sid, said)
 
 
@@ -121,8 +143,9 @@ def _trainee_turns_so_far() -> tuple[str | None, list[str]]:
 
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
     try:
-        rows = db.execute("SELECT session_id, text FROM turns WHERE speaker = 'trainee'"
-                          " ORDER BY position").fetchall()
+        rows = db.execute(
+            "SELECT session_id, text FROM turns WHERE speaker = 'trainee' ORDER BY position"
+        ).fetchall()
     except sqlite3.OperationalError:  # tables not created yet
         return None, []
     finally:

@@ -62,8 +62,8 @@ def store(tmp_path):
 @pytest.fixture
 def reviewed(store):
     sid = make_session(store)
-    override(store, sid, 4, "paraphrase", False, "Anja")      # team leader adds a paraphrase
-    override(store, sid, 6, "care_for_home", False, "Anja")   # and removes care_for_home
+    override(store, sid, 4, "paraphrase", False, "Anja")  # team leader adds a paraphrase
+    override(store, sid, 6, "care_for_home", False, "Anja")  # and removes care_for_home
     add_review(store, sid, "Anja", "Beurt 8: wat had je wél kunnen zeggen?")
     return sid
 
@@ -73,23 +73,47 @@ def test_html_report_is_self_contained_with_transcript_badges_and_chart(store, r
     parser = ReportParser()
     parser.feed(page)
     assert [t.strip() for t in parser.turns] == [c[1] for c in CONVERSATION_NL]
-    assert parser.badges == ["greet_introduce", "apologize", "acknowledge_emotion",
-                             "paraphrase", "ask_permission", "dismissive"]
+    assert parser.badges == [
+        "greet_introduce",
+        "apologize",
+        "acknowledge_emotion",
+        "paraphrase",
+        "ask_permission",
+        "dismissive",
+    ]
     assert parser.svg == 1 and parser.series == ["series-irritation", "series-trust"]
     assert parser.external == [] and "http://" not in page.replace(
-        'xmlns="http://www.w3.org/2000/svg"', "")
+        'xmlns="http://www.w3.org/2000/svg"', ""
+    )
     text = " ".join(parser.text)
-    for expected in ("Gespreksverslag", "Luisteren", "55", "Gastvrijheid", "80",
-                     "Sorry dat ik later ben.", "wél kunnen zeggen", "aangepast door Anja"):
+    for expected in (
+        "Gespreksverslag",
+        "Luisteren",
+        "55",
+        "Gastvrijheid",
+        "80",
+        "Sorry dat ik later ben.",
+        "wél kunnen zeggen",
+        "aangepast door Anja",
+    ):
         assert expected in text
     assert 'lang="nl"' in page and "@media print" in page
 
 
 def test_html_report_follows_the_session_language_and_escapes_text(store):
-    sid = make_session(store, lang="en", conversation=[
-        ("tenant", "About time! <script>alert(1)</script>", {"irritation": 8, "trust": 2}, {}),
-        ("trainee", "Good morning, I'm Sam from the housing company.", None,
-         {"greet_introduce": "Good morning"})])
+    sid = make_session(
+        store,
+        lang="en",
+        conversation=[
+            ("tenant", "About time! <script>alert(1)</script>", {"irritation": 8, "trust": 2}, {}),
+            (
+                "trainee",
+                "Good morning, I'm Sam from the housing company.",
+                None,
+                {"greet_introduce": "Good morning"},
+            ),
+        ],
+    )
     page = render(store, [sid], "html")
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert 'lang="en"' in page and "Conversation report" in page and "Irritation" in page
@@ -148,8 +172,9 @@ def test_a_returning_bundle_adds_only_the_new_review(store, reviewed, tmp_path):
     assert [r["reviewer"] for r in store.reviews(reviewed)] == ["Anja", "Bram"]
 
 
-@pytest.mark.parametrize("bad", [[], {"format": "other"}, {"format": "roleplay-bundle",
-                                                            "sessions": [{"x": 1}]}])
+@pytest.mark.parametrize(
+    "bad", [[], {"format": "other"}, {"format": "roleplay-bundle", "sessions": [{"x": 1}]}]
+)
 def test_import_rejects_what_is_not_a_bundle(store, bad):
     with pytest.raises(StoreError):
         import_bundle(store, bad)

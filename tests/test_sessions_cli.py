@@ -1,4 +1,4 @@
-"""`roleplay sessions ...`, `progress`, `export` and `import` as a team leader and a trainee use them."""
+"""The review commands: sessions, progress, export and import, as people use them."""
 
 from __future__ import annotations
 
@@ -21,8 +21,12 @@ def ids():
     with Store.open() as store:
         shared = make_session(store, trainee="Sander", consent=True)
         private = make_session(store, trainee="Sander", consent=False, end=False)
-        other = make_session(store, trainee="Fatima", consent=True, conversation=[
-            ("trainee", "Goedemiddag, ik kom de cv-ketel nakijken.", None, {})])
+        other = make_session(
+            store,
+            trainee="Fatima",
+            consent=True,
+            conversation=[("trainee", "Goedemiddag, ik kom de cv-ketel nakijken.", None, {})],
+        )
     return {"shared": shared, "private": private, "other": other}
 
 
@@ -52,15 +56,49 @@ def test_show_prints_transcript_detections_and_mood(ids):
 
 def test_review_override_and_agreement(ids):
     sid = ids["shared"]
-    assert run("sessions", "review", sid, "--as-reviewer", "Anja",
-               "--comment", "Let op beurt 8").exit_code == 0
-    ok = run("sessions", "override", sid, "--turn", "8", "--behaviour", "dismissive",
-             "--agree", "--as-reviewer", "Anja")
+    assert (
+        run(
+            "sessions", "review", sid, "--as-reviewer", "Anja", "--comment", "Let op beurt 8"
+        ).exit_code
+        == 0
+    )
+    ok = run(
+        "sessions",
+        "override",
+        sid,
+        "--turn",
+        "8",
+        "--behaviour",
+        "dismissive",
+        "--agree",
+        "--as-reviewer",
+        "Anja",
+    )
     assert ok.exit_code == 0 and "dismissive: shown" in ok.output
-    run("sessions", "override", sid, "--turn", "2", "--behaviour", "apologize", "--disagree",
-        "--as-reviewer", "Anja")
-    bad = run("sessions", "override", sid, "--turn", "1", "--behaviour", "apologize",
-              "--agree", "--as-reviewer", "Anja")
+    run(
+        "sessions",
+        "override",
+        sid,
+        "--turn",
+        "2",
+        "--behaviour",
+        "apologize",
+        "--disagree",
+        "--as-reviewer",
+        "Anja",
+    )
+    bad = run(
+        "sessions",
+        "override",
+        sid,
+        "--turn",
+        "1",
+        "--behaviour",
+        "apologize",
+        "--agree",
+        "--as-reviewer",
+        "Anja",
+    )
     assert bad.exit_code == 1 and "tenant" in bad.output
     private = run("sessions", "review", ids["private"], "--as-reviewer", "Anja", "--comment", "x")
     assert private.exit_code == 1

@@ -19,7 +19,8 @@ def test_blank_database_gets_every_migration_and_safe_pragmas(tmp_path):
         applied = [r["name"] for r in store.db.query("SELECT name FROM _sqlite_migrations")]
         assert applied == known_names()
         assert {"sessions", "turns", "detections", "reviews", "overrides", "turns_fts"} <= set(
-            store.db.table_names())
+            store.db.table_names()
+        )
         pragma = store.db.execute
         assert pragma("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert pragma("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -37,10 +38,26 @@ def test_upgrade_from_the_first_schema_keeps_data_and_indexes_it(tmp_path):
     old = Store.open(path, stop_before="m002_session_scores")
     assert "scores" not in old.db["sessions"].columns_dict
     assert "turns_fts" not in old.db.table_names()
-    old.db["sessions"].insert({"id": "OLD1", "trainee": "Els", "persona_id": "grumpy",
-                               "scenario_id": "mould", "lang": "nl", "started": "2024-05-01"})
-    old.db["turns"].insert({"id": "T1", "session_id": "OLD1", "position": 0, "speaker": "tenant",
-                            "text": "De schimmel komt steeds terug.", "created": "2024-05-01"})
+    old.db["sessions"].insert(
+        {
+            "id": "OLD1",
+            "trainee": "Els",
+            "persona_id": "grumpy",
+            "scenario_id": "mould",
+            "lang": "nl",
+            "started": "2024-05-01",
+        }
+    )
+    old.db["turns"].insert(
+        {
+            "id": "T1",
+            "session_id": "OLD1",
+            "position": 0,
+            "speaker": "tenant",
+            "text": "De schimmel komt steeds terug.",
+            "created": "2024-05-01",
+        }
+    )
     old.close()
     with Store.open(path) as store:
         assert store.list_sessions(search="schimmel")[0]["id"] == "OLD1"
@@ -52,8 +69,10 @@ def test_newer_database_gives_a_clear_message(tmp_path, roleplay_home):
     path = roleplay_home / "roleplay.db"
     Store.open(path).close()
     db = sqlite3.connect(path)
-    db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
-                " VALUES ('roleplay', 'm999_from_the_future', '2030-01-01')")
+    db.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('roleplay', 'm999_from_the_future', '2030-01-01')"
+    )
     db.commit()
     db.close()
     with pytest.raises(StoreError, match="newer version of roleplay"):
@@ -79,7 +98,8 @@ def test_turns_are_numbered_and_rewind_removes_them_with_their_detections(tmp_pa
         turns = store.turns(sid)
         assert [t["position"] for t in turns] == [0, 1, 2]
         orphans = store.db.execute(
-            "SELECT COUNT(*) FROM detections WHERE turn_id NOT IN (SELECT id FROM turns)")
+            "SELECT COUNT(*) FROM detections WHERE turn_id NOT IN (SELECT id FROM turns)"
+        )
         assert orphans.fetchone()[0] == 0
         tid = store.add_turn(sid, speaker="trainee", text="Waar zit het lek precies?")
         assert store.turns(sid)[-1]["id"] == tid and store.turns(sid)[-1]["position"] == 3
@@ -88,8 +108,11 @@ def test_turns_are_numbered_and_rewind_removes_them_with_their_detections(tmp_pa
 def test_list_filters_and_full_text_search(tmp_path):
     with Store.open(tmp_path / "s.db") as store:
         a = make_session(store, trainee="Sander")
-        b = make_session(store, trainee="Fatima", conversation=[
-            ("trainee", "Goedemiddag, ik kom de cv-ketel nakijken.", None, {})])
+        b = make_session(
+            store,
+            trainee="Fatima",
+            conversation=[("trainee", "Goedemiddag, ik kom de cv-ketel nakijken.", None, {})],
+        )
         store.db.execute("UPDATE sessions SET started = '2024-01-01T10:00' WHERE id = ?", [a])
         assert [s["id"] for s in store.list_sessions(trainee="Fatima")] == [b]
         assert [s["id"] for s in store.list_sessions(since="2024-06-01")] == [b]
@@ -127,12 +150,21 @@ def test_deleted_session_text_is_gone_from_the_file_and_the_log(tmp_path):
     path = tmp_path / "private.db"
     store = Store.open(path)
     keep = make_session(store, trainee="Keep")
-    gone = make_session(store, trainee="Gone", conversation=[
-        ("tenant", SECRET + ".", {"irritation": 5, "trust": 5}, {}),
-        ("trainee", "Dat begrijp ik, " + SECRET.lower() + " is zorgelijk.", None,
-         {"paraphrase": SECRET}),
-    ])
+    gone = make_session(
+        store,
+        trainee="Gone",
+        conversation=[
+            ("tenant", SECRET + ".", {"irritation": 5, "trust": 5}, {}),
+            (
+                "trainee",
+                "Dat begrijp ik, " + SECRET.lower() + " is zorgelijk.",
+                None,
+                {"paraphrase": SECRET},
+            ),
+        ],
+    )
     from simulator.store.review import add_review
+
     add_review(store, gone, "Anja", "Over " + SECRET)
     assert SECRET.encode() in _raw_bytes(path)  # the test can see the text when it is there
     assert store.delete_session(gone)

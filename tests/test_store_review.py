@@ -8,7 +8,11 @@ from test_store_sample import make_session
 from simulator.store import Store, StoreError
 from simulator.store.agreement import agreement, cohen_kappa
 from simulator.store.review import (
-    Viewer, add_review, list_visible, override, visible_session,
+    Viewer,
+    add_review,
+    list_visible,
+    override,
+    visible_session,
 )
 
 
@@ -40,18 +44,26 @@ def test_override_flips_or_confirms_the_automatic_label(store):
     sid = make_session(store)
     # Turn 2 (1-based, as in `show`) is the trainee's greeting: greet_introduce was detected.
     assert override(store, sid, 2, "greet_introduce", False, "Anja") == {
-        "detected": True, "human": False}
+        "detected": True,
+        "human": False,
+    }
     assert override(store, sid, 2, "open_question", True, "Anja") == {
-        "detected": False, "human": False}
+        "detected": False,
+        "human": False,
+    }
     # A reviewer changing their mind replaces the earlier verdict.
     override(store, sid, 2, "greet_introduce", True, "Anja")
     rows = store.turns(sid)[1]["overrides"]
     assert [(r["behaviour"], r["agree"]) for r in rows] == [
-        ("open_question", True), ("greet_introduce", True)]
+        ("open_question", True),
+        ("greet_introduce", True),
+    ]
 
 
-@pytest.mark.parametrize("number, behaviour, message", [
-    (1, "paraphrase", "tenant"), (99, "paraphrase", "no turn 99"), (2, "smiles", "unknown")])
+@pytest.mark.parametrize(
+    "number, behaviour, message",
+    [(1, "paraphrase", "tenant"), (99, "paraphrase", "no turn 99"), (2, "smiles", "unknown")],
+)
 def test_override_rejects_bad_targets(store, number, behaviour, message):
     sid = make_session(store)
     with pytest.raises(StoreError, match=message):
@@ -70,8 +82,9 @@ def test_cohen_kappa_matches_a_hand_computation():
     auto = [1, 1, 0, 0, 1, 0, 1, 1]
     human = [1, 0, 0, 0, 1, 1, 1, 1]
     # observed 6/8; chance 0.625^2 + 0.375^2 = 0.53125; kappa = 0.21875 / 0.46875
-    assert cohen_kappa(list(zip(map(bool, auto), map(bool, human)))) == pytest.approx(
-        0.21875 / 0.46875)
+    assert cohen_kappa(list(zip(map(bool, auto), map(bool, human), strict=True))) == pytest.approx(
+        0.21875 / 0.46875
+    )
     assert cohen_kappa([(True, True)] * 5) is None  # one label only: undefined
     assert cohen_kappa([]) is None
     assert cohen_kappa([(True, True), (False, False)]) == 1.0
@@ -80,10 +93,10 @@ def test_cohen_kappa_matches_a_hand_computation():
 
 def test_agreement_per_behaviour_and_overall(store):
     sid = make_session(store)
-    override(store, sid, 2, "greet_introduce", True, "Anja")      # yes / yes
-    override(store, sid, 4, "greet_introduce", True, "Anja")      # no / no
-    override(store, sid, 6, "ask_permission", False, "Anja")      # yes / no
-    override(store, sid, 8, "open_question", True, "Anja")        # no / no
+    override(store, sid, 2, "greet_introduce", True, "Anja")  # yes / yes
+    override(store, sid, 4, "greet_introduce", True, "Anja")  # no / no
+    override(store, sid, 6, "ask_permission", False, "Anja")  # yes / no
+    override(store, sid, 8, "open_question", True, "Anja")  # no / no
     result = agreement(store)
     greet = result["behaviours"]["greet_introduce"]
     assert (greet["items"], greet["agree"], greet["kappa"]) == (2, 2, 1.0)

@@ -21,8 +21,9 @@ VIEWER_HELP = {
 
 
 def viewer_options(func):
-    func = click.option("--as-reviewer", "reviewer", metavar="NAME",
-                        help=VIEWER_HELP["reviewer"])(func)
+    func = click.option("--as-reviewer", "reviewer", metavar="NAME", help=VIEWER_HELP["reviewer"])(
+        func
+    )
     return click.option("--trainee", metavar="NAME", help=VIEWER_HELP["trainee"])(func)
 
 
@@ -69,8 +70,11 @@ def sessions() -> None:
 @viewer_options
 @click.option("--persona", help="Only this persona id.")
 @click.option("--scenario", help="Only this scenario id.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
-              help="Only sessions started on or after this date (UTC), e.g. 2025-03-01.")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    help="Only sessions started on or after this date (UTC), e.g. 2025-03-01.",
+)
 @click.option("--search", metavar="TEXT", help="Only sessions whose turns contain these words.")
 @click.option("--limit", type=click.IntRange(min=0), default=0, help="At most this many (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -81,8 +85,12 @@ def list_(trainee, reviewer, persona, scenario, since, search, limit, as_json) -
 
     with opened_store() as store:
         rows = list_visible(
-            store, _viewer(trainee, reviewer), persona_id=persona, scenario_id=scenario,
-            since=since.strftime("%Y-%m-%dT%H:%M") if since else None, search=search,
+            store,
+            _viewer(trainee, reviewer),
+            persona_id=persona,
+            scenario_id=scenario,
+            since=since.strftime("%Y-%m-%dT%H:%M") if since else None,
+            search=search,
             limit=limit or None,
         )
     if as_json:
@@ -91,8 +99,12 @@ def list_(trainee, reviewer, persona, scenario, since, search, limit, as_json) -
     for row in rows:
         click.echo(session_line(row))
     if not rows:
-        click.echo("No sessions." if trainee else "No shared sessions (use --trainee NAME "
-                   "to see your own).", err=True)
+        click.echo(
+            "No sessions."
+            if trainee
+            else "No shared sessions (use --trainee NAME to see your own).",
+            err=True,
+        )
 
 
 @sessions.command()
@@ -114,8 +126,13 @@ def show(session_id, trainee, reviewer) -> None:
 
 @sessions.command()
 @click.argument("session_id")
-@click.option("--as-reviewer", "reviewer", metavar="NAME", required=True,
-              help="Your name, as the team leader writing the comment.")
+@click.option(
+    "--as-reviewer",
+    "reviewer",
+    metavar="NAME",
+    required=True,
+    help="Your name, as the team leader writing the comment.",
+)
 @click.option("--comment", required=True, help="The coaching comment.")
 def review(session_id, reviewer, comment) -> None:
     """Add a team leader's comment to a shared session."""
@@ -131,19 +148,25 @@ def review(session_id, reviewer, comment) -> None:
 @click.argument("session_id")
 @click.option("--turn", "number", type=int, required=True, help="Turn number as in `show`.")
 @click.option("--behaviour", required=True, help="Behaviour id, e.g. acknowledge_emotion.")
-@click.option("--agree/--disagree", required=True,
-              help="--agree: the automatic label was right; --disagree: the opposite is true.")
+@click.option(
+    "--agree/--disagree",
+    required=True,
+    help="--agree: the automatic label was right; --disagree: the opposite is true.",
+)
 @click.option("--as-reviewer", "reviewer", metavar="NAME", required=True, help="Your name.")
 def override(session_id, number, behaviour, agree, reviewer) -> None:
     """Agree or disagree with the automatic detection of one behaviour in one trainee turn."""
-    from simulator.store.review import override as record, visible_session
+    from simulator.store.review import override as record
+    from simulator.store.review import visible_session
 
     with opened_store() as store:
         session = visible_session(store, session_id, _viewer(None, reviewer))
         result = record(store, session["id"], number, behaviour, agree, reviewer)
     state = "shown" if result["human"] else "not shown"
-    click.echo(f"Turn {number}, {behaviour}: {state} (scorer said "
-               f"{'shown' if result['detected'] else 'not shown'}).")
+    click.echo(
+        f"Turn {number}, {behaviour}: {state} (scorer said "
+        f"{'shown' if result['detected'] else 'not shown'})."
+    )
 
 
 @sessions.command()
@@ -178,8 +201,11 @@ def delete(session_id, trainee, reviewer, yes) -> None:
     with opened_store() as store:
         session = visible_session(store, session_id, _viewer(trainee, reviewer))
         if not yes:
-            click.confirm(f"Delete session {session['id']} of {session['trainee'] or '-'} "
-                          f"({session['started'][:10]}) for good?", abort=True)
+            click.confirm(
+                f"Delete session {session['id']} of {session['trainee'] or '-'} "
+                f"({session['started'][:10]}) for good?",
+                abort=True,
+            )
         store.delete_session(session["id"])
     click.echo(f"Deleted {session['id']}.")
 
@@ -207,12 +233,20 @@ def progress(trainee, reviewer, as_json) -> None:
     from simulator.store.review import list_visible
 
     with opened_store() as store:
-        rows = [r for r in reversed(list_visible(store, _viewer(trainee, reviewer)))
-                if r.get("ended")]
-    points = [{"session_id": r["id"], "started": r["started"], "persona_id": r["persona_id"],
-               "scenario_id": r["scenario_id"], "outcome": r["outcome"],
-               **{k: (r.get("scores") or {}).get(k) for k in ("listening", "hospitality")}}
-              for r in rows]
+        rows = [
+            r for r in reversed(list_visible(store, _viewer(trainee, reviewer))) if r.get("ended")
+        ]
+    points = [
+        {
+            "session_id": r["id"],
+            "started": r["started"],
+            "persona_id": r["persona_id"],
+            "scenario_id": r["scenario_id"],
+            "outcome": r["outcome"],
+            **{k: (r.get("scores") or {}).get(k) for k in ("listening", "hospitality")},
+        }
+        for r in rows
+    ]
     if as_json:
         _echo_json(points)
         return
@@ -232,11 +266,20 @@ def _bar(score) -> str:
 
 @click.command()
 @click.argument("session_id", required=False)
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "csv"]),
-              required=True, help="md: transcript; html: printable report; json: bundle; csv.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json", "csv"]),
+    required=True,
+    help="md: transcript; html: printable report; json: bundle; csv.",
+)
 @click.option("--all", "everything", is_flag=True, help="Every session you may see (json, csv).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
 @viewer_options
 def export(session_id, fmt, everything, output, trainee, reviewer) -> None:
     """Export a session (md, html, json) or all sessions (--all: json bundle or csv)."""
@@ -273,8 +316,10 @@ def import_(bundle) -> None:
         raise click.ClickException(f"{bundle} is not valid JSON: {err}") from None
     with opened_store() as store:
         result = import_bundle(store, data)
-    click.echo(f"Imported {len(result.imported)} session(s); skipped {len(result.skipped)} "
-               "already present.")
+    click.echo(
+        f"Imported {len(result.imported)} session(s); skipped {len(result.skipped)} "
+        "already present."
+    )
     for sid in result.skipped:
         click.echo(f"  skipped {sid}")
     extra = {k: result.added[k] for k in ("reviews", "overrides")}

@@ -37,7 +37,10 @@ def session_record(store: Store, sid: str) -> dict:
 
 def export_bundle(store: Store, sids: list[str]) -> dict:
     return {
-        "format": FORMAT, "version": VERSION, "roleplay": __version__, "exported": utc_now(),
+        "format": FORMAT,
+        "version": VERSION,
+        "roleplay": __version__,
+        "exported": utc_now(),
         "sessions": [session_record(store, sid) for sid in sids],
     }
 
@@ -48,8 +51,8 @@ def dumps(bundle: dict) -> str:
 
 @dataclass
 class ImportResult:
-    imported: list[str] = field(default_factory=list)   # new session ids
-    skipped: list[str] = field(default_factory=list)    # already present
+    imported: list[str] = field(default_factory=list)  # new session ids
+    skipped: list[str] = field(default_factory=list)  # already present
     added: dict[str, int] = field(default_factory=dict)  # table -> new rows (incl. reviews)
 
 

@@ -26,12 +26,16 @@ def mood_chart(points: list[tuple[int, float, float]]) -> dict | None:
     n = len(points)
     series = {}
     for key, column in (("irritation", 1), ("trust", 2)):
-        dots = [(round(_x(i, n), 1), round(_y(p[column]), 1), p[column]) for i, p in
-                enumerate(points)]
+        dots = [
+            (round(_x(i, n), 1), round(_y(p[column]), 1), p[column]) for i, p in enumerate(points)
+        ]
         series[key] = {"points": " ".join(f"{x},{y}" for x, y, _ in dots), "dots": dots}
     step = max(1, n // 12)  # at most ~12 tick labels, so they never overlap
     return {
-        "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
         "bottom": HEIGHT - BOTTOM,
         "grid": [(round(_y(v), 1), v) for v in range(0, 11, 2)],
         "ticks": [(round(_x(i, n), 1), p[0]) for i, p in enumerate(points) if i % step == 0],

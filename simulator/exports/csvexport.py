@@ -14,8 +14,18 @@ from scoring.behaviours import BEHAVIOURS
 from simulator.exports.view import SessionView
 
 FIELDS = (
-    "session_id", "started", "trainee", "persona_id", "scenario_id", "lang", "mode",
-    "outcome", "listening", "hospitality", "trainee_turns", *BEHAVIOURS,
+    "session_id",
+    "started",
+    "trainee",
+    "persona_id",
+    "scenario_id",
+    "lang",
+    "mode",
+    "outcome",
+    "listening",
+    "hospitality",
+    "trainee_turns",
+    *BEHAVIOURS,
 )
 
 
@@ -23,10 +33,16 @@ def csv_row(view: SessionView) -> dict:
     s = view.session
     scores = s.get("scores") or {}
     row = {
-        "session_id": s["id"], "started": s["started"], "trainee": s["trainee"],
-        "persona_id": s["persona_id"], "scenario_id": s["scenario_id"], "lang": s["lang"],
-        "mode": s["mode"], "outcome": s.get("outcome") or "unfinished",
-        "listening": scores.get("listening", ""), "hospitality": scores.get("hospitality", ""),
+        "session_id": s["id"],
+        "started": s["started"],
+        "trainee": s["trainee"],
+        "persona_id": s["persona_id"],
+        "scenario_id": s["scenario_id"],
+        "lang": s["lang"],
+        "mode": s["mode"],
+        "outcome": s.get("outcome") or "unfinished",
+        "listening": scores.get("listening", ""),
+        "hospitality": scores.get("hospitality", ""),
         "trainee_turns": view.trainee_turns,
     }
     row.update({b: view.totals.get(b, 0) for b in BEHAVIOURS})

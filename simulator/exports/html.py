@@ -26,22 +26,35 @@ def _environment():
 
 def _behaviour_rows(view: SessionView) -> list[dict]:
     turns = max(view.trainee_turns, 1)
-    return [{
-        "id": b, "name": labels.behaviour_name(b, view.lang), "count": view.totals.get(b, 0),
-        "percent": round(100 * view.totals.get(b, 0) / turns), "negative": is_negative(b),
-    } for b in BEHAVIOURS]
+    return [
+        {
+            "id": b,
+            "name": labels.behaviour_name(b, view.lang),
+            "count": view.totals.get(b, 0),
+            "percent": round(100 * view.totals.get(b, 0) / turns),
+            "negative": is_negative(b),
+        }
+        for b in BEHAVIOURS
+    ]
 
 
 def to_html(view: SessionView) -> str:
     lang = view.lang
     s = view.session
     context = {
-        "s": s, "w": labels.words(lang), "lang": lang, "turns": view.turns,
-        "reviews": view.reviews, "scores": s.get("scores") or {},
-        "chart": mood_chart(view.mood), "behaviours": _behaviour_rows(view),
-        "trainee_turns": view.trainee_turns, "outcome": labels.outcome_name(s.get("outcome"), lang),
+        "s": s,
+        "w": labels.words(lang),
+        "lang": lang,
+        "turns": view.turns,
+        "reviews": view.reviews,
+        "scores": s.get("scores") or {},
+        "chart": mood_chart(view.mood),
+        "behaviours": _behaviour_rows(view),
+        "trainee_turns": view.trainee_turns,
+        "outcome": labels.outcome_name(s.get("outcome"), lang),
         "bname": lambda b: labels.behaviour_name(b, lang),
         "stance": lambda st: labels.stance_name(st, lang),
-        "negative": is_negative, "version": __version__,
+        "negative": is_negative,
+        "version": __version__,
     }
     return _environment().get_template("report.html.j2").render(**context)

@@ -29,7 +29,9 @@ def _turn(view: SessionView, turn: dict) -> list[str]:
     lines = ["", f"**{turn['number']}. {who}:** {turn['text']}"]
     for b in turn["shown"]:
         evidence = (turn["detections"].get(b) or {}).get("sentence")
-        note = f" ({w['overridden'].format(who=turn['changed'][b])})" if b in turn["changed"] else ""
+        note = (
+            f" ({w['overridden'].format(who=turn['changed'][b])})" if b in turn["changed"] else ""
+        )
         quote = f": “{evidence}”" if evidence else ""
         mark = "✗" if is_negative(b) else "✓"
         lines.append(f"  - {mark} {behaviour_name(b, view.lang)}{quote}{note}")

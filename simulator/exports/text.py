@@ -10,9 +10,10 @@ SHORT_ID = 12  # enough to be unique in practice; commands accept any unique pre
 
 def score_text(scores: dict | None) -> str:
     scores = scores or {}
-    return " ".join(
-        f"{key}={scores[key]}" for key in ("listening", "hospitality") if key in scores
-    ) or "-"
+    return (
+        " ".join(f"{key}={scores[key]}" for key in ("listening", "hospitality") if key in scores)
+        or "-"
+    )
 
 
 def session_line(s: dict) -> str:
@@ -36,12 +37,16 @@ def _turn_lines(view: SessionView, turn: dict) -> list[str]:
         mark = ("✗" if is_negative(b) else "✓") if shown else "–"
         conf = f" {det['confidence']:.2f}" if det.get("confidence") is not None else ""
         quote = f" “{det['sentence']}”" if det.get("sentence") and shown else ""
-        note = f"  [{w['overridden'].format(who=turn['changed'][b])}]" if b in turn["changed"] else ""
+        note = (
+            f"  [{w['overridden'].format(who=turn['changed'][b])}]" if b in turn["changed"] else ""
+        )
         lines.append(f"       {mark} {behaviour_name(b, view.lang)} ({b}){conf}{quote}{note}")
     for b in turn["changed"]:
         if b not in turn["detections"] and turn["labels"].get(b):
-            lines.append(f"       ✓ {behaviour_name(b, view.lang)} ({b})  "
-                         f"[{w['overridden'].format(who=turn['changed'][b])}]")
+            lines.append(
+                f"       ✓ {behaviour_name(b, view.lang)} ({b})  "
+                f"[{w['overridden'].format(who=turn['changed'][b])}]"
+            )
     state = turn.get("state") or {}
     if turn["speaker"] == "tenant" and "irritation" in state:
         lines.append(
@@ -55,10 +60,14 @@ def transcript(view: SessionView) -> str:
     s, w = view.session, words(view.lang)
     lines = [
         f"{s['id']}  {s['started'][:16].replace('T', ' ')} UTC",
-        f"{w['trainee']}: {s['trainee'] or '-'} · {s['persona_id']} · {s['scenario_id']} · "
-        f"{s['lang']} · {s['mode']} · {s.get('model_id') or '-'}",
-        f"{w['outcome']}: {outcome_name(s.get('outcome'), view.lang)} · "
-        f"{score_text(s.get('scores'))} · {'shared' if s['consent'] else 'private'}",
+        (
+            f"{w['trainee']}: {s['trainee'] or '-'} · {s['persona_id']} · {s['scenario_id']} · "
+            f"{s['lang']} · {s['mode']} · {s.get('model_id') or '-'}"
+        ),
+        (
+            f"{w['outcome']}: {outcome_name(s.get('outcome'), view.lang)} · "
+            f"{score_text(s.get('scores'))} · {'shared' if s['consent'] else 'private'}"
+        ),
         "",
     ]
     for turn in view.turns:

@@ -16,7 +16,7 @@ class SessionView:
     turns: list[dict]
     reviews: list[dict]
     lang: str
-    totals: dict[str, int] = field(default_factory=dict)   # behaviour -> trainee turns shown
+    totals: dict[str, int] = field(default_factory=dict)  # behaviour -> trainee turns shown
     trainee_turns: int = 0
 
     @property
@@ -48,8 +48,7 @@ def session_view(store: Store, sid: str) -> SessionView:
             trainee_turns += 1
             for b in turn["shown"]:
                 totals[b] += 1
-    return SessionView(session, turns, store.reviews(sid), lang_of(session), totals,
-                       trainee_turns)
+    return SessionView(session, turns, store.reviews(sid), lang_of(session), totals, trainee_turns)
 
 
 def _evidence(turn: dict) -> list[tuple[str, str]]:

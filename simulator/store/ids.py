@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # Crockford's base32: no I, L, O, U, so ids survive being read aloud or retyped.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -30,4 +30,4 @@ def new_id() -> str:
 
 def utc_now() -> str:
     """ISO 8601 in UTC with milliseconds, e.g. 2025-03-01T09:30:00.123+00:00."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")

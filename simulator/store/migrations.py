@@ -93,9 +93,7 @@ def m002_session_scores(db: Database) -> None:
 @MIGRATIONS()
 def m003_turns_fts(db: Database) -> None:
     # remove_diacritics: "cafe" finds "café"; Dutch text has accents (ideeën, één).
-    db["turns"].enable_fts(
-        ["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
-    )
+    db["turns"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
 
 
 def known_names() -> list[str]:

@@ -54,17 +54,25 @@ def add_review(store: Store, sid: str, reviewer: str, comment: str) -> str:
     if not reviewer.strip() or not comment.strip():
         raise StoreError("a review needs a reviewer name and a comment")
     rid = new_id()
-    store.db["reviews"].insert({
-        "id": rid, "session_id": sid, "reviewer": reviewer.strip(),
-        "comment": comment.strip(), "created": utc_now(),
-    })
+    store.db["reviews"].insert(
+        {
+            "id": rid,
+            "session_id": sid,
+            "reviewer": reviewer.strip(),
+            "comment": comment.strip(),
+            "created": utc_now(),
+        }
+    )
     return rid
 
 
 def trainee_turn(store: Store, sid: str, number: int) -> dict:
     """The turn shown as `number` (1-based: position + 1), which must be the trainee's."""
-    rows = list(store.db.query(
-        "SELECT id, speaker FROM turns WHERE session_id = ? AND position = ?", [sid, number - 1]))
+    rows = list(
+        store.db.query(
+            "SELECT id, speaker FROM turns WHERE session_id = ? AND position = ?", [sid, number - 1]
+        )
+    )
     if not rows:
         raise StoreError(f"session {sid} has no turn {number}")
     if rows[0]["speaker"] != "trainee":
@@ -81,7 +89,9 @@ def override(
     detection replaces the earlier one. Returns {"detected": auto label, "human": label}.
     """
     if behaviour not in BEHAVIOURS:
-        raise StoreError(f"unknown behaviour {behaviour!r}; expected one of {', '.join(BEHAVIOURS)}")
+        raise StoreError(
+            f"unknown behaviour {behaviour!r}; expected one of {', '.join(BEHAVIOURS)}"
+        )
     if not reviewer.strip():
         raise StoreError("an override needs the reviewer's name")
     turn = trainee_turn(store, sid, number)
@@ -91,9 +101,12 @@ def override(
         " DO UPDATE SET agree = excluded.agree, created = excluded.created",
         [new_id(), turn["id"], behaviour, reviewer.strip(), int(agree), utc_now()],
     )
-    rows = list(store.db.query(
-        "SELECT detected FROM detections WHERE turn_id = ? AND behaviour = ?",
-        [turn["id"], behaviour]))
+    rows = list(
+        store.db.query(
+            "SELECT detected FROM detections WHERE turn_id = ? AND behaviour = ?",
+            [turn["id"], behaviour],
+        )
+    )
     detected = bool(rows and rows[0]["detected"])
     return {"detected": detected, "human": detected if agree else not detected}
 

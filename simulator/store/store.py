@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from sqlite_utils import Database
 
@@ -74,7 +74,7 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -83,25 +83,51 @@ class Store:
     # -- writing (the contract in docs/architecture.md) --------------------------------------
 
     def start_session(
-        self, *, trainee: str = "", persona_id: str, scenario_id: str, lang: str,
-        mode: str = "practice", backend: str | None = None, model_id: str | None = None,
-        options: dict | None = None, persona_hash: str | None = None,
-        scenario_hash: str | None = None, consent: bool = False,
+        self,
+        *,
+        trainee: str = "",
+        persona_id: str,
+        scenario_id: str,
+        lang: str,
+        mode: str = "practice",
+        backend: str | None = None,
+        model_id: str | None = None,
+        options: dict | None = None,
+        persona_hash: str | None = None,
+        scenario_hash: str | None = None,
+        consent: bool = False,
     ) -> str:
         sid = new_id()
-        self.db["sessions"].insert({
-            "id": sid, "trainee": trainee, "persona_id": persona_id,
-            "scenario_id": scenario_id, "lang": lang, "mode": mode, "backend": backend,
-            "model_id": model_id, "options": _dumps(options or {}),
-            "persona_hash": persona_hash, "scenario_hash": scenario_hash,
-            "started": utc_now(), "consent": int(consent),
-        })
+        self.db["sessions"].insert(
+            {
+                "id": sid,
+                "trainee": trainee,
+                "persona_id": persona_id,
+                "scenario_id": scenario_id,
+                "lang": lang,
+                "mode": mode,
+                "backend": backend,
+                "model_id": model_id,
+                "options": _dumps(options or {}),
+                "persona_hash": persona_hash,
+                "scenario_hash": scenario_hash,
+                "started": utc_now(),
+                "consent": int(consent),
+            }
+        )
         return sid
 
     def add_turn(
-        self, sid: str, *, speaker: str, text: str, latency_ms: float | None = None,
-        first_token_ms: float | None = None, prompt: str | None = None,
-        source: str | None = None, guard: list | dict | None = None,
+        self,
+        sid: str,
+        *,
+        speaker: str,
+        text: str,
+        latency_ms: float | None = None,
+        first_token_ms: float | None = None,
+        prompt: str | None = None,
+        source: str | None = None,
+        guard: list | dict | None = None,
         state: dict | None = None,
     ) -> str:
         """Append a turn; its position is 0 for the first turn of the session, then 1, 2, ..."""
@@ -111,37 +137,54 @@ class Store:
             " first_token_ms, prompt, source, guard, state) SELECT ?, ?,"
             " COALESCE(MAX(position) + 1, 0), ?, ?, ?, ?, ?, ?, ?, ?, ? FROM turns"
             " WHERE session_id = ?",
-            [tid, sid, speaker, text, utc_now(), latency_ms, first_token_ms, prompt, source,
-             _dumps(guard), _dumps(state), sid],
+            [
+                tid,
+                sid,
+                speaker,
+                text,
+                utc_now(),
+                latency_ms,
+                first_token_ms,
+                prompt,
+                source,
+                _dumps(guard),
+                _dumps(state),
+                sid,
+            ],
         )
         return tid
 
     def add_detections(self, tid: str, detections: list[dict]) -> None:
-        rows = [{
-            "turn_id": tid, "behaviour": d["behaviour"], "detected": int(bool(d["detected"])),
-            "confidence": d.get("confidence"), "sentence": d.get("sentence"),
-            "exemplar": d.get("exemplar"),
-        } for d in detections]
+        rows = [
+            {
+                "turn_id": tid,
+                "behaviour": d["behaviour"],
+                "detected": int(bool(d["detected"])),
+                "confidence": d.get("confidence"),
+                "sentence": d.get("sentence"),
+                "exemplar": d.get("exemplar"),
+            }
+            for d in detections
+        ]
         with self.db.atomic():
             self.db["detections"].insert_all(rows, replace=True)
 
     def remove_turns_from(self, sid: str, position: int) -> None:
         """Rewind: delete the turns at `position` and after (with their detections)."""
-        self.db.execute(
-            "DELETE FROM turns WHERE session_id = ? AND position >= ?", [sid, position]
-        )
+        self.db.execute("DELETE FROM turns WHERE session_id = ? AND position >= ?", [sid, position])
 
     def end_session(self, sid: str, outcome: str, scores: dict | None = None) -> None:
         """Mark finished. `scores`: per-rubric 0-100, e.g. {"listening": 70, "hospitality": 55}."""
         if scores is not None:
             try:
-                scores = {str(k): float(v) if isinstance(v, float) else int(v)
-                          for k, v in dict(scores).items()}
+                scores = {
+                    str(k): float(v) if isinstance(v, float) else int(v)
+                    for k, v in dict(scores).items()
+                }
             except (TypeError, ValueError):
                 raise TypeError(f"scores must map rubric ids to numbers, got {scores!r}") from None
         self.db.execute(
-            "UPDATE sessions SET ended = ?, outcome = ?, scores = COALESCE(?, scores)"
-            " WHERE id = ?",
+            "UPDATE sessions SET ended = ?, outcome = ?, scores = COALESCE(?, scores) WHERE id = ?",
             [utc_now(), outcome, _dumps(scores), sid],
         )
 
@@ -157,9 +200,16 @@ class Store:
     def resolve(self, prefix: str) -> dict:
         """The session whose id is or starts with `prefix` (case-insensitive), or StoreError."""
         prefix = prefix.strip().upper()
-        rows = list(self.db.query(
-            "SELECT * FROM sessions WHERE id >= ? AND id < ? LIMIT 2", [prefix, prefix + "~"]
-        )) if prefix else []
+        rows = (
+            list(
+                self.db.query(
+                    "SELECT * FROM sessions WHERE id >= ? AND id < ? LIMIT 2",
+                    [prefix, prefix + "~"],
+                )
+            )
+            if prefix
+            else []
+        )
         if not rows:
             raise StoreError(f"no session with id {prefix or '(empty)'}")
         if len(rows) > 1 and rows[0]["id"] != prefix:
@@ -167,14 +217,23 @@ class Store:
         return decode(rows[0])
 
     def list_sessions(
-        self, *, trainee: str | None = None, persona_id: str | None = None,
-        scenario_id: str | None = None, since: str | None = None, search: str | None = None,
-        shared_only: bool = False, limit: int | None = None,
+        self,
+        *,
+        trainee: str | None = None,
+        persona_id: str | None = None,
+        scenario_id: str | None = None,
+        since: str | None = None,
+        search: str | None = None,
+        shared_only: bool = False,
+        limit: int | None = None,
     ) -> list[dict]:
         """Sessions, newest first. `since`: an ISO date/time (UTC); `search`: words in turns."""
         where, params = [], []
-        for column, value in (("trainee", trainee), ("persona_id", persona_id),
-                              ("scenario_id", scenario_id)):
+        for column, value in (
+            ("trainee", trainee),
+            ("persona_id", persona_id),
+            ("scenario_id", scenario_id),
+        ):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
@@ -198,26 +257,34 @@ class Store:
 
     def turns(self, sid: str) -> list[dict]:
         """The transcript: each turn with `detections` {behaviour: row} and `overrides` [rows]."""
-        turns = [decode(r) for r in self.db.query(
-            "SELECT * FROM turns WHERE session_id = ? ORDER BY position", [sid])]
+        turns = [
+            decode(r)
+            for r in self.db.query(
+                "SELECT * FROM turns WHERE session_id = ? ORDER BY position", [sid]
+            )
+        ]
         by_id = {t["id"]: t for t in turns}
         for t in turns:
             t["detections"], t["overrides"] = {}, []
         for row in self.db.query(
-            "SELECT d.* FROM detections d JOIN turns t ON t.id = d.turn_id"
-            " WHERE t.session_id = ?", [sid]):
+            "SELECT d.* FROM detections d JOIN turns t ON t.id = d.turn_id WHERE t.session_id = ?",
+            [sid],
+        ):
             row["detected"] = bool(row["detected"])
             by_id[row["turn_id"]]["detections"][row["behaviour"]] = row
         for row in self.db.query(
             "SELECT o.* FROM overrides o JOIN turns t ON t.id = o.turn_id"
-            " WHERE t.session_id = ? ORDER BY o.created", [sid]):
+            " WHERE t.session_id = ? ORDER BY o.created",
+            [sid],
+        ):
             row["agree"] = bool(row["agree"])
             by_id[row["turn_id"]]["overrides"].append(row)
         return turns
 
     def reviews(self, sid: str) -> list[dict]:
-        return list(self.db.query(
-            "SELECT * FROM reviews WHERE session_id = ? ORDER BY created", [sid]))
+        return list(
+            self.db.query("SELECT * FROM reviews WHERE session_id = ? ORDER BY created", [sid])
+        )
 
     # -- privacy and health -----------------------------------------------------------------
 
