@@ -83,7 +83,7 @@ def make_session(
     sid = store.start_session(
         trainee=trainee,
         persona_id="grumpy",
-        scenario_id="leaking-roof",
+        scenario_id="late-leaking-tap",
         lang=lang,
         mode="practice",
         backend="fake",

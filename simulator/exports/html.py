@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scoring.behaviours import BEHAVIOURS
+from scoring.behaviours import BEHAVIOURS, RUBRIC_OF
 from simulator import __version__
 from simulator.exports import labels
 from simulator.exports.chart import mood_chart
-from simulator.exports.view import SessionView, is_negative
+from simulator.exports.view import SessionView, content_titles, is_negative
 
+RUBRICS = ("listening", "hospitality")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -24,9 +25,10 @@ def _environment():
     )
 
 
-def _behaviour_rows(view: SessionView) -> list[dict]:
+def _behaviour_rows(view: SessionView) -> dict[str, list[dict]]:
+    """Rubric -> one row per behaviour (how many trainee turns showed it)."""
     turns = max(view.trainee_turns, 1)
-    return [
+    rows = [
         {
             "id": b,
             "name": labels.behaviour_name(b, view.lang),
@@ -36,6 +38,7 @@ def _behaviour_rows(view: SessionView) -> list[dict]:
         }
         for b in BEHAVIOURS
     ]
+    return {r: [row for row in rows if RUBRIC_OF[row["id"]] == r] for r in RUBRICS}
 
 
 def to_html(view: SessionView) -> str:
@@ -43,6 +46,7 @@ def to_html(view: SessionView) -> str:
     s = view.session
     context = {
         "s": s,
+        "titles": content_titles(s, lang),
         "w": labels.words(lang),
         "lang": lang,
         "turns": view.turns,

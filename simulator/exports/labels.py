@@ -66,6 +66,8 @@ WORDS = {
         "per_behaviour": "Gedrag over het hele gesprek",
         "fallback": "vaste tekst",
         "notes": "Aantekeningen voor het coachgesprek",
+        "count_hint": "Aantal beurten van de medewerker waarin het gedrag te zien was"
+        " (na correcties van de teamleider).",
         "after_tenant_turn": "na elke beurt van de huurder (beurtnummer onder de lijn)",
     },
     "en": {
@@ -102,6 +104,8 @@ WORDS = {
         "per_behaviour": "Behaviours over the whole conversation",
         "fallback": "authored line",
         "notes": "Notes for the coaching talk",
+        "count_hint": "Number of the technician's turns that showed the behaviour"
+        " (after the team leader's corrections).",
         "after_tenant_turn": "after each tenant turn (turn number below the line)",
     },
 }

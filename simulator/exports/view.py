@@ -61,5 +61,23 @@ def _evidence(turn: dict) -> list[tuple[str, str]]:
     return quotes
 
 
+def content_titles(session: dict, lang: str) -> dict[str, str]:
+    """The persona's name and the scenario's title in `lang`; the ids if content is missing."""
+    titles = {"persona": session["persona_id"], "scenario": session["scenario_id"]}
+    try:
+        from simulator.content import load_library
+
+        library = load_library()
+        persona = library.personas.get(session["persona_id"])
+        scenario = library.scenarios.get(session["scenario_id"])
+    except Exception:  # noqa: BLE001 - a broken content file must not stop a report
+        return titles
+    if persona is not None:
+        titles["persona"] = persona.name.get(lang)
+    if scenario is not None:
+        titles["scenario"] = scenario.title.get(lang)
+    return titles
+
+
 def is_negative(behaviour: str) -> bool:
     return behaviour in NEGATIVE
