@@ -38,7 +38,7 @@ TAGS = {
 START_TURNS = 2  # greet_introduce counts in the first two trainee turns
 EDGE_SENTENCES = 2  # ...and within the first two (or, for a closing, the last two) sentences
 
-FEATURES_BASE = ("pos1", "pos3", "neg1", "margin", "other", "lead", "is_nl", "is_q")
+FEATURES_BASE = ("pos1", "pos3", "neg1", "margin", "other", "lead", "knn", "is_nl", "is_q")
 EXTRA: dict[str, tuple[str, ...]] = {
     "open_question": ("open_start", "closed_start"),
     "check_understanding": ("open_start", "closed_start", "tag_q"),

@@ -19,6 +19,7 @@ from scoring.model import Calibration, resolve
 from scoring.rubric import BehaviourSpec, Rubric, behaviour_specs, load_rubrics
 
 Progress = Callable[[str], None]
+KNN = 7  # neighbours that vote; odd, and small next to ~16 positives per behaviour
 
 
 @dataclass(frozen=True)
@@ -155,19 +156,38 @@ class Scorer:
         sp, sn = vectors @ bank.pos.T, vectors @ bank.neg.T
         tsim = vectors @ tenant_vec if tenant_vec is not None else np.zeros(len(sentences))
         qflags = [F.question_flags(s, lang) for s in sentences]
+        knn = self._knn(bank, sp, sn)
         out = {}
         for k, b in enumerate(BEHAVIOURS):
             out[b] = self._candidate(k, b, bank, sp, sn, tsim, qflags, sentences, lang,
-                                     turn_index, is_last)
+                                     turn_index, is_last, knn[:, k])
         return out
 
-    def _candidate(self, k, b, bank, sp, sn, tsim, qflags, sentences, lang, turn_index, is_last):
+    @staticmethod
+    def _knn(bank: _Bank, sp: np.ndarray, sn: np.ndarray, k: int = KNN) -> np.ndarray:
+        """Per sentence and behaviour: the similarity-weighted vote of its k nearest exemplars.
+
+        A near-miss negative of a behaviour votes against it; that is what near misses are for.
+        """
+        sims = np.hstack([sp, sn])
+        owner = np.concatenate([bank.pos_owner, bank.neg_owner])
+        sign = np.concatenate([np.ones(len(bank.pos_owner)), -np.ones(len(bank.neg_owner))])
+        top = np.argsort(-sims, axis=1)[:, :k]
+        votes = np.zeros((len(sims), len(BEHAVIOURS)))
+        for row in range(len(sims)):
+            weights = np.maximum(sims[row, top[row]], 0.0)
+            np.add.at(votes[row], owner[top[row]], weights * sign[top[row]])
+            votes[row] /= max(weights.sum(), 1e-9)
+        return votes
+
+    def _candidate(self, k, b, bank, sp, sn, tsim, qflags, sentences, lang, turn_index, is_last,
+                   knn):
         own = bank.pos_owner == k
         pos = np.sort(sp[:, own], axis=1)[:, ::-1]
         pos1, pos3 = pos[:, 0], pos[:, :3].mean(axis=1)
         other = sp[:, ~own].max(axis=1)
         neg1 = sn[:, bank.neg_owner == k].max(axis=1)
-        rank = (pos1 - neg1) + (pos1 - other) + (tsim if b == "paraphrase" else 0.0)
+        rank = (pos1 - neg1) + (pos1 - other) + knn + (tsim if b == "paraphrase" else 0.0)
         n = len(sentences)
         position = self.specs[b].position
         ok = np.array([F.position_allowed(b, position, i, n, turn_index) for i in range(n)])
@@ -178,7 +198,7 @@ class Scorer:
             "lead": float(pos1[i] - other[i]), "is_nl": float(lang != "en"),
             "tenant_sim": float(tsim[i]), "first_sentence": float(i == 0),
             "first_turn": float(turn_index == 0), "last_sentence": float(i == n - 1),
-            "is_last": float(is_last), **qflags[i],
+            "is_last": float(is_last), "knn": float(knn[i]), **qflags[i],
         }
         texts = [t for t, o in zip(bank.pos_text, own) if o]
         exemplar = texts[int(np.argmax(sp[i, own]))]
