@@ -65,7 +65,7 @@ def test_prompt_holds_persona_scenario_stance_act_and_facts(library):
     messages = actor.messages(decision, HISTORY_NL)
     system = messages[0]["content"]
     persona, scenario = actor.persona, actor.scenario
-    for text in (persona.name.nl, persona.background.nl, persona.speaking_style.nl,
+    for text in (persona.background.nl, persona.speaking_style.nl,
                  persona.hidden_need.nl, scenario.situation.nl):
         assert text in system
     assert "afwachtend" in system or "boos" in system  # the stance, in Dutch

@@ -58,6 +58,7 @@ def test_never_speaks_as_an_assistant(guard, line):
     [
         (EN, "Technician: I'll take a look at the boiler."),
         (EN, "Hello, I'm your technician from the housing office."),
+        (EN, "I'm Sam, a maintenance technician, here to help you."),
         (EN, "I'll fix the tap for you in a minute."),
         (EN, "Good afternoon, may I come in?"),
         (NL, "Monteur: ik kijk even naar de ketel."),
@@ -74,6 +75,8 @@ def test_tenant_lines_about_the_repair_are_fine():
     assert EN.check("When will you fix it, then? I've waited three weeks.") == []
     assert NL.check("Gaat u de kraan nou eindelijk repareren?") == []
     assert NL.check("Kom maar binnen, het is daar.") == []
+    assert EN.check("I am still waiting for the plumber, you know.") == []
+    assert NL.check("Ik ben niet de monteur, dat bent u!") == []
 
 
 @pytest.mark.parametrize(
@@ -118,6 +121,7 @@ def test_repeats_of_earlier_tenant_lines_are_rejected():
         "Ik bel en ik bel, en er gebeurt gewoon helemaal niks.", earlier
     )
     assert NL.check("Ik heb al drie keer gebeld, hoor.", earlier) == []
+    assert "repeats an earlier line" in EN.check("You're not sure. You're not sure.")
 
 
 def test_gated_facts_are_not_revealed_early():

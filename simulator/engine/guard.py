@@ -35,11 +35,11 @@ _ASSISTANT = [
 ]
 _TECHNICIAN = [
     r"^\s*(?:technician|technicus|monteur|engineer|assistant|assistent|system|user)\s*:",
-    r"\b(?:i am|i'm) (?:the|your) (?:technician|repairman|repair man|engineer|plumber|mechanic)\b",
+    r"\bi(?:'m| am) (?:(?!not\b)\w+,? )?(?:a|an|the|your) (?:\w+ )?(?:technician|repairman|repair man|engineer|plumber|mechanic)\b",
     r"\bi(?:'ll| will| am going to|'m going to) (?:fix|repair|replace|check|have a look at|take a look at) (?:your|the|this)\b",
     r"\b(?:may|can|could) i (?:come in|come inside|enter)\b",
     r"\bi(?:'m| am) here (?:to (?:fix|repair)|for the repair)\b",
-    r"\bik ben (?:de|uw|je|jouw) (?:monteur|technicus|loodgieter)\b",
+    r"\bik ben (?:(?!niet\b)\w+,? )?(?:de|uw|je|jouw|een) (?:\w+ )?(?:monteur|technicus|loodgieter)\b",
     r"\bik (?:ga|kom|zal) (?:uw|je|jouw|de|het|die) [\w\s]{0,30}?(?:repareren|maken|vervangen|nakijken)\b",
     r"\b(?:mag|kan) ik (?:even )?(?:binnenkomen|binnen komen|naar binnen)\b",
     r"\bik kom (?:voor|namens) (?:de|het) (?:reparatie|lekkage|storing|woningcorporatie|corporatie)\b",
@@ -184,6 +184,9 @@ class Guard:
 
     @staticmethod
     def _repeats(line: str, earlier: Iterable[str]) -> bool:
+        said = [normalise(s) for s in sentences(line)]
+        if len(said) != len(set(said)):
+            return True  # "You're not sure. You're not sure." - a small model stuck in a loop
         norm = normalise(line)
         for old in earlier:
             if norm == normalise(old):

@@ -15,11 +15,11 @@ HISTORY_TURNS = 6
 
 FRAME = {
     "en": {
-        "you": "You are {name}, a tenant. {background}",
+        "you": "You are the tenant. {background}",
         "style": "How you talk: {style}",
         "need": "What you really want (do not say it straight away): {need}",
         "situation": "Situation: {situation}",
-        "constraints": "Keep in mind: {items}",
+        "constraints": "What the technician can and cannot do: {items}",
         "door": "A maintenance technician is at your door. You are the tenant, never the technician.",
         "mood": "Your mood now: {mood}. Your next line should: {act}.",
         "facts": "Things you may mention: {facts}",
@@ -31,11 +31,11 @@ FRAME = {
         "ring": "(The technician rings the doorbell.)",
     },
     "nl": {
-        "you": "Je bent {name}, een huurder. {background}",
+        "you": "Je bent de huurder. {background}",
         "style": "Zo praat je: {style}",
         "need": "Wat je eigenlijk wilt (zeg het niet meteen): {need}",
         "situation": "Situatie: {situation}",
-        "constraints": "Let op: {items}",
+        "constraints": "Wat de monteur wel en niet kan: {items}",
         "door": "Er staat een monteur aan je deur. Jij bent de huurder, nooit de monteur.",
         "mood": "Je stemming nu: {mood}. Je volgende zin moet: {act}.",
         "facts": "Wat je mag vertellen: {facts}",
@@ -114,7 +114,9 @@ def system_prompt(
 ) -> str:
     f = FRAME[lang]
     parts = [
-        f["you"].format(name=persona.name.get(lang), background=persona.background.get(lang)),
+        # persona.name is a label for the start screen ("The grumpy tenant"); the background
+        # names the person.
+        f["you"].format(background=persona.background.get(lang)),
         f["style"].format(style=persona.speaking_style.get(lang)),
         f["need"].format(need=persona.hidden_need.get(lang)),
         f["situation"].format(situation=scenario.situation.get(lang)),
