@@ -1,0 +1,54 @@
+"""Scoring latency: cold start and warm per-turn time (median of 100 turns) on 2 CPU threads.
+
+Run: .venv/bin/python benchmarks/scoring_latency.py [--threads 2] [--turns 100]
+Target: <= 30 ms per turn warm on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+TURNS = [
+    ("nl", "Sorry dat ik laat ben — wat is er precies aan de hand?", "Eindelijk, ik wacht al uren."),
+    ("nl", "Goedemorgen, ik ben Kees van Bouwbedrijf De Vries. Mag ik even binnenkomen?", ""),
+    ("nl", "Dus de verwarming doet het al sinds vrijdag niet meer, klopt dat?", "Hij doet het al sinds vrijdag niet."),
+    ("en", "I'll put a sheet down first, then I'll bleed the radiators. About half an hour.", ""),
+    ("en", "That must be really frustrating. Where does the water come in?", "I'm sick of this leak!"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--turns", type=int, default=100)
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    from scoring.embedder import make_embedder
+    from scoring.scorer import Scorer
+
+    scorer = Scorer(embedder=make_embedder(threads=args.threads))
+    scorer.load()
+    loaded = time.perf_counter()
+    lang, text, tenant = TURNS[0]
+    scorer.score_turn(text, lang, tenant)
+    first = time.perf_counter()
+
+    times = []
+    for i in range(args.turns):
+        lang, text, tenant = TURNS[i % len(TURNS)]
+        start = time.perf_counter()
+        scorer.score_turn(text, lang, tenant, turn_index=i % 6)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    print(f"model: {scorer.model_id}   threads: {args.threads}")
+    print(f"cold start (import + load model + exemplars): {(loaded - t0):.2f} s")
+    print(f"first turn after load:                        {(first - loaded) * 1000:.0f} ms")
+    print(f"warm per turn, median of {args.turns}:              {statistics.median(times):.1f} ms")
+    print(f"warm per turn, 90th percentile:               {times[int(0.9 * len(times)) - 1]:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
