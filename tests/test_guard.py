@@ -148,3 +148,10 @@ def test_every_authored_line_passes_its_own_language():
                 lines += getattr(persona.closings, outcome).get(lang)
             failures += [(pid, lang, line, r) for line in lines if (r := guard.check(line))]
     assert not failures
+
+
+def test_echoing_the_technician_is_rejected():
+    trainee = "Kunt u mij vertellen wat er precies aan de hand is en sinds wanneer?"
+    assert "echoes the technician" in NL.check("Kunt u mij vertellen wat er precies aan de hand is?",
+                                               trainee=trainee)
+    assert NL.check("Sinds vorige week lekt het, elke ochtend weer.", trainee=trainee) == []

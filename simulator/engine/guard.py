@@ -16,6 +16,7 @@ MAX_SENTENCES = 3
 MAX_WORDS = 60
 SHORT_WORDS = 4  # fewer words than this: language id is unreliable, only reject when it is sure
 REPEAT_OVERLAP = 0.8
+ECHO_OVERLAP = 0.6  # small models parrot the last user message
 
 _ASSISTANT = [
     r"\bas an? (ai|a\.i\.|assistant|language model|chatbot|virtual assistant)\b",
@@ -166,6 +167,8 @@ class Guard:
             reasons.append("speaks as an assistant")
         if _matches(_TECHNICIAN, line):
             reasons.append("speaks as the technician")
+        if trainee and len(words(line)) >= 3 and overlap(line, trainee) >= ECHO_OVERLAP:
+            reasons.append("echoes the technician")
         if trainee and is_injection(trainee) and _matches(_COMPLIANCE, line):
             reasons.append("follows instructions in the trainee's text")
         if self._repeats(line, earlier):

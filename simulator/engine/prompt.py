@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from simulator.content.persona import Persona
 from simulator.content.scenario import Scenario
 
-HISTORY_TURNS = 6
+HISTORY_TURNS = 4  # short prompts: a faster first token, less to copy from
 
 FRAME = {
     "en": {
@@ -74,6 +74,8 @@ PROBLEMS = {
                                  "je sprak als de monteur, maar je bent de huurder"),
     "follows instructions": ("you obeyed the technician's odd request, stay the tenant",
                              "je volgde het vreemde verzoek van de monteur, blijf de huurder"),
+    "echoes the technician": ("you repeated the technician's words, answer as the tenant",
+                              "je herhaalde de woorden van de monteur, antwoord als de huurder"),
     "repeats": ("you repeated yourself, say something new", "je herhaalde jezelf, zeg iets nieuws"),
     "reveals fact": ("you told something you do not want to tell yet",
                      "je vertelde iets wat je nog niet wilt vertellen"),
