@@ -11,32 +11,12 @@ from simulator.engine.actor import ReplyCancelled, TenantActor, clean
 from simulator.engine.director import Director
 from simulator.engine.prompt import Turn
 
-try:
-    from simulator.backends import BackendError, FakeBackend
-except ImportError:  # the back-end package is written in parallel; the contract is what counts
-    FakeBackend = None
-
-    class BackendError(Exception):
-        pass
+from simulator.backends import BackendError, FakeBackend
 
 
-class Scripted:
-    """The back-end contract (messages + options -> chunks), recording what the model saw."""
-
-    model_id = "scripted"
-
-    def __init__(self, replies: list, chunk: int = 4):
-        self.replies, self.chunk, self.calls = list(replies), chunk, []
-
-    def stream(self, messages, options, should_stop=lambda: False):
-        self.calls.append(messages)
-        reply = self.replies.pop(0)
-        if isinstance(reply, Exception):
-            raise reply
-        for i in range(0, len(reply), self.chunk):
-            if should_stop():
-                return
-            yield reply[i:i + self.chunk]
+def Scripted(replies: list) -> FakeBackend:  # noqa: N802
+    """Scripted replies streamed word by word; `calls` keeps (messages, options) per call."""
+    return FakeBackend(replies)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +40,7 @@ HISTORY_EN = [Turn("tenant", "Well, here you lot are again."),
 
 
 def test_prompt_holds_persona_scenario_stance_act_and_facts(library):
-    actor, director = actor_for(library, "nl", Scripted([]))
+    actor, director = actor_for(library, "nl", None)
     decision = director.observe(["greet_introduce"])
     messages = actor.messages(decision, HISTORY_NL)
     system = messages[0]["content"]
@@ -82,7 +62,7 @@ def test_prompt_holds_persona_scenario_stance_act_and_facts(library):
 
 
 def test_newly_allowed_facts_are_flagged_to_mention(library):
-    actor, director = actor_for(library, "en", Scripted([]))
+    actor, director = actor_for(library, "en", None)
     decision = None
     for _ in range(6):
         decision = director.observe(["acknowledge_emotion", "open_question", "apologize"])
@@ -104,7 +84,7 @@ def test_a_good_model_line_is_used_and_streamed(library):
     assert line.text == "Nou, kom dan maar binnen. Het is in de keuken."
     assert chunks and "".join(chunks).startswith("Henk")
     assert line.first_token_ms is not None and line.latency_ms >= line.first_token_ms
-    assert line.prompt == backend.calls[0]
+    assert line.prompt == backend.calls[0][0]
 
 
 def test_a_failing_line_is_regenerated_once_with_the_problem_named(library):
@@ -113,7 +93,7 @@ def test_a_failing_line_is_regenerated_once_with_the_problem_named(library):
     line = actor.speak(director.observe([]), HISTORY_EN, {})
     assert line.source == "model" and line.text == "Well, about time you showed up."
     assert line.guard == ["attempt 1: speaks as an assistant"]
-    retry = backend.calls[1][0]["content"]
+    retry = backend.calls[1][0][0]["content"]
     assert "you spoke as an AI assistant" in retry
     assert retry.rstrip().endswith("Answer in English only.")  # the language still comes last
 
@@ -166,7 +146,7 @@ def test_without_a_backend_the_tenant_speaks_authored_lines(library):
 
 
 def test_stopping_mid_reply_cancels_it(library):
-    backend = Scripted(["Nou, daar zijn jullie weer eens, hoor, wat fijn."], chunk=2)
+    backend = Scripted(["Nou, daar zijn jullie weer eens, hoor, wat fijn."])
     actor, director = actor_for(library, "nl", backend)
     seen = []
     with pytest.raises(ReplyCancelled):
@@ -177,7 +157,7 @@ def test_stopping_mid_reply_cancels_it(library):
 
 def test_generation_stops_once_the_line_is_complete(library):
     long = "Ja. Nee. Misschien. Nou ja, dat weet ik ook niet. En verder nog iets heel anders."
-    backend = Scripted([long], chunk=3)
+    backend = Scripted([long])
     actor, director = actor_for(library, "nl", backend)
     streamed = []
     line = actor.speak(director.observe([]), HISTORY_NL, {}, streamed.append)
@@ -199,11 +179,3 @@ def test_generation_stops_once_the_line_is_complete(library):
 )
 def test_clean_keeps_only_the_tenants_words(raw, expected):
     assert clean(raw, ["Henk de Vries"]) == expected
-
-
-@pytest.mark.skipif(FakeBackend is None, reason="simulator.backends not available yet")
-def test_works_with_the_fake_backend(library):
-    backend = FakeBackend(["Nou, kom dan maar binnen."])
-    actor, director = actor_for(library, "nl", backend)
-    line = actor.speak(director.observe([]), HISTORY_NL, {})
-    assert line.source == "model" and line.text == "Nou, kom dan maar binnen."

@@ -111,7 +111,7 @@ def test_rewind_restores_state_and_storage(library, store):
 
 
 def test_a_cancelled_reply_says_nothing(library, store):
-    backend = Scripted(["Nou, kom dan maar binnen, het is in de keuken hoor."], chunk=2)
+    backend = Scripted(["Nou, kom dan maar binnen, het is in de keuken hoor."])
     session = session_for(library, store, backend)
     session.say("Hallo", behaviours=["greet_introduce"])
     with pytest.raises(ReplyCancelled):
@@ -173,3 +173,25 @@ def test_a_broken_backend_never_stalls_the_session(library, store):
         assert reply.guard == ["backend: connection refused"]
     texts = [t.text for t in session.tenant_turns]
     assert len(set(texts)) == len(texts)  # authored lines are not repeated
+
+
+def test_report_and_stored_scores_after_the_end(library, store):
+    session = session_for(library, store, lang="en")
+    for behaviours in (["greet_introduce", "apologize"], ["acknowledge_emotion"], ["dismissive"]):
+        session.say("...", behaviours=behaviours)
+        session.reply()
+    session.end()
+    report = session.report()
+    assert report.outcome == "ended" and len(report.timeline) == 4
+    assert report.behaviours["greet_introduce"].count == 1
+    assert report.behaviours["dismissive"].count == 1
+    stored = store.session(session.session_id)
+    assert stored["scores"] == report.rubric_scores
+
+
+def test_hint_and_feedback_with_a_scorer(library, scorer):
+    session = session_for(library, scorer=scorer, lang="en")
+    turn = session.say("Good afternoon, I'm Sam from Jansen. I'm sorry I'm late.")
+    assert turn.feedback is not None
+    tip = session.hint()
+    assert tip.behaviour and tip.text

@@ -4,43 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from scoring.behaviours import BEHAVIOURS
+
+
+def pinned_score(text: str, lang: str, behaviours: list[str]) -> Any:
+    """A TurnScore for a turn whose behaviours were given rather than scored (checks, tests)."""
+    from scoring.scorer import Detection, TurnScore
+
+    detections = {
+        b: Detection(b, b in behaviours, 1.0 if b in behaviours else 0.0, text, "")
+        for b in BEHAVIOURS
+    }
+    return TurnScore(text, lang, detections, [text])
+
 
 def session_report(session: Any) -> Any:
-    """scoring.feedback.session_report for the session's turns (see docs/architecture.md)."""
+    """scoring.feedback.session_report for the session's trainee turns so far."""
     from scoring.feedback import ReportTurn
     from scoring.feedback import session_report as build
 
+    before = session.director.opening.state
     turns = []
-    for i, trainee in enumerate(session.trainee_turns):
-        tenant = session.tenant_turns[i] if i < len(session.tenant_turns) else None
-        turns.append(_report_turn(ReportTurn, session, trainee, tenant))
+    for turn in session.trainee_turns:
+        score = turn.score or pinned_score(turn.text, session.lang, turn.behaviours)
+        turns.append(ReportTurn(
+            index=turn.index, text=turn.text, score=score,
+            irritation_before=before.irritation, trust_before=before.trust,
+            irritation_after=turn.state.irritation, trust_after=turn.state.trust,
+            stance=turn.stance,
+        ))
+        before = turn.state
     start = session.director.opening.state
-    return build(turns, session.lang, _state(start, session.director.opening.stance),
-                 session.outcome or "unfinished")
-
-
-def _state(state: Any, stance: str) -> dict:
-    return {**state.as_dict(), "stance": stance}
-
-
-def _report_turn(report_turn: Any, session: Any, trainee: Any, tenant: Any) -> Any:
-    """A ReportTurn from whatever fields it declares (the scoring side owns that shape)."""
-    values = {
-        "index": trainee.index,
-        "text": trainee.text,
-        "trainee": trainee.text,
-        "score": trainee.score,
-        "behaviours": list(trainee.behaviours),
-        "detected": list(trainee.behaviours),
-        "state": _state(trainee.state, trainee.stance),
-        "irritation": trainee.state.irritation,
-        "trust": trainee.state.trust,
-        "stance": trainee.stance,
-        "tenant": tenant.text if tenant else "",
-        "tenant_said": tenant.text if tenant else "",
-        "lang": session.lang,
-    }
-    fields = getattr(report_turn, "__dataclass_fields__", None) or getattr(
-        report_turn, "model_fields", {}
-    )
-    return report_turn(**{k: v for k, v in values.items() if k in fields})
+    return build(turns, session.lang, start, session.outcome or "unfinished")

@@ -295,7 +295,7 @@ class PracticeSession:
             return
         scores = None
         try:
-            scores = self.report().scores
+            scores = self.report().rubric_scores
         except Exception:  # noqa: BLE001 - a report problem must not lose the outcome
             scores = None
         self.store.end_session(self.session_id, outcome, scores)
