@@ -76,3 +76,53 @@ async def test_language_switch_relabels_the_start_screen():
         assert "Start conversation" in str(app.screen.query_one("#start").label)
         footer_keys = {b.description for _, b, *_ in app.screen.active_bindings.values()}
         assert "Review" in footer_keys
+
+
+async def test_engine_flow_start_practice_report_export(tmp_path):
+    """The real PracticeSession (fake back-end, FakeEmbedder scorer) and a temporary store."""
+    from simulator.backends.fake import FakeBackend
+    from simulator.store import Store
+    from test_ui_support import engine_factory
+
+    store = Store.open(tmp_path / "flow.db")
+    backend = FakeBackend(["Nou, eindelijk. Het lekt al weken.", "Hm. En hoe lang duurt dat?",
+                           "Goed, kom dan maar binnen."])
+    made: list = []
+    app = create_app(session_factory=engine_factory(backend, made), store=store,
+                     lang="nl", warm_up=False, export_dir=tmp_path / "exports")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Sam", "enter")
+        await pilot.pause()
+        session = made[0]
+        await say(pilot, "Goedemiddag, ik ben Sam van Bouwbedrijf Jansen.")
+        await say(pilot, "Dat is niet mijn probleem.")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert len(session.trainee_turns) == 1 and app.screen.say_input.value
+        await say(pilot, "Wat vervelend dat u hier al zo lang last van heeft.")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert str(app.screen.feedback.render()).startswith("Tip:")
+        await say(pilot, "Ik ga eerst de kraan dichtdraaien en dan kijk ik wat er mis is.")
+        assert len(session.trainee_turns) == 3, [n.message for n in app._notifications]
+        texts = chat_texts(app)
+        assert texts[0] == session.opening and len(texts) == 7
+        assert texts[-1] == session.tenant_turns[-1].text
+        stored = store.turns(session.session_id)
+        assert [t["speaker"] for t in stored] == ["tenant"] + ["trainee", "tenant"] * 3
+        assert "Dat is niet mijn probleem." not in [t["text"] for t in stored]  # rewound
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        report = app.screen
+        assert type(report).__name__ == "ReportScreen"
+        headline = str(report.query_one("#headline").render())
+        assert "door jou beëindigd" in headline and f"{report.report.tenant_rating}/10" in headline
+        assert len(report.query_one("#irritation-chart").data) == 4  # the door + three turns
+        await pilot.press("x")
+        await pilot.pause()
+        assert report.exported is not None and report.exported.exists()
+        html = report.exported.read_text(encoding="utf-8")
+        assert "Wat vervelend dat u hier al zo lang last van heeft." in html
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StartScreen"

@@ -71,7 +71,7 @@ class ScriptedSession:
 def scripted_factory(script: Script | None = None, made: list | None = None):
     script = script or Script()
 
-    def make(*, library, persona_id, scenario_id, lang, trainee, mode, consent=False):
+    def make(*, library, persona_id, scenario_id, lang, trainee, mode, consent=False, store=None):
         session = ScriptedSession(script, lang, mode)
         if made is not None:
             made.append(session)
@@ -90,3 +90,22 @@ def library():
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
+
+
+def engine_factory(backend=None, made: list | None = None, seed: int = 7):
+    """The real PracticeSession: FakeEmbedder scorer, the given back-end (None: authored lines)."""
+    from scoring.embedder import FakeEmbedder
+    from scoring.scorer import Scorer
+    from simulator.engine.session import PracticeSession
+
+    scorer = Scorer(embedder=FakeEmbedder(), use_cache=False)
+
+    def make(*, library, persona_id, scenario_id, lang, trainee, mode, consent=False, store=None):
+        session = PracticeSession(library, persona_id, scenario_id, lang, backend=backend,
+                                  scorer=scorer, store=store, trainee=trainee, mode=mode,
+                                  seed=seed, consent=consent)
+        if made is not None:
+            made.append(session)
+        return session
+
+    return make

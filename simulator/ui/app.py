@@ -45,7 +45,10 @@ class RoleplayApp(App):
 
     def on_mount(self) -> None:
         from simulator.ui.screens.start import StartScreen
+        from simulator.ui.threadstore import ThreadSafeStore
 
+        if self.store is not None and not isinstance(self.store, ThreadSafeStore):
+            self.store = ThreadSafeStore(self.store, self)
         self.update_status()
         self.push_screen(StartScreen())
         if self.warm_up_models:
@@ -160,7 +163,7 @@ def create_app(
     dirs = ([Path(persona_dir)] if persona_dir else [], [Path(scenario_dir)] if scenario_dir else [])
     store = _open_store(store)
     hub = ModelHub(settings, backend=backend, scorer=scorer)
-    factory = session_factory or default_session_factory(hub, store)
+    factory = session_factory or default_session_factory(hub)
     if warm_up is None:
         warm_up = session_factory is None
     lang = lang or load_prefs().get("lang") or default_lang()

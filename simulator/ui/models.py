@@ -86,10 +86,10 @@ class ModelHub:
             self.errors[name] = str(err).splitlines()[0] if str(err) else type(err).__name__
 
 
-def default_session_factory(hub: ModelHub, store: Any) -> Callable[..., Any]:
-    """Sessions with the real engine, the hub's back-end and scorer, and the store."""
+def default_session_factory(hub: ModelHub) -> Callable[..., Any]:
+    """Sessions with the real engine, the hub's back-end and scorer, and the app's store."""
 
-    def make(*, library, persona_id, scenario_id, lang, trainee, mode, consent=False):
+    def make(*, library, persona_id, scenario_id, lang, trainee, mode, consent=False, store=None):
         from simulator.engine.session import PracticeSession
 
         return PracticeSession(

@@ -94,6 +94,7 @@ class PracticeScreen(BaseScreen):
         self.session = self.app.session_factory(
             library=self.app.library, persona_id=self.persona_id, scenario_id=self.scenario_id,
             lang=self.lang, trainee=self.trainee, mode=self.mode, consent=self.consent,
+            store=self.app.store,
         )
         persona = self.app.library.personas[self.persona_id]
         self.tenant_name = label(persona.name, self.lang)
@@ -145,8 +146,9 @@ class PracticeScreen(BaseScreen):
             self.app.hub.ready.wait()  # blocks this thread only, never the event loop
         try:
             turn = self.session.say(text)
-        except Exception as err:  # the scorer failed: nothing was said
-            self.post_message(ReplyFailed(text, False, str(err)))
+        except Exception as err:  # the scorer (or the store) failed mid-way
+            said = bool(getattr(self.session, "awaiting_reply", False))
+            self.post_message(ReplyFailed(text, said, str(err)))
             return
         self.post_message(TraineeScored(turn))
         if worker.is_cancelled:

@@ -21,7 +21,7 @@ RUBRIC_NAMES = {"listening": ("Luisteren", "Listening"), "hospitality": ("Gastvr
 
 def mood_points(session: Any, report: Any) -> list[tuple[float, float]]:
     """(irritation, trust) at the door and after every trainee turn."""
-    points = field(report, "mood", default=None)
+    points = field(report, "timeline", "mood", default=None)
     if points:
         return [(float(value_of(p, "irritation")), float(value_of(p, "trust"))) for p in points]
     start = field(field(session, "director", default=None), "opening", default=None)
@@ -88,7 +88,7 @@ class ReportScreen(BaseScreen):
         return out
 
     def rubric_scores(self) -> Text:
-        scores = field(self.report, "scores", default=None) or {}
+        scores = field(self.report, "rubric_scores", "scores", default=None) or {}
         out = Text(f"{self.tr('scores')}: ")
         for rubric, value in scores.items():
             names = RUBRIC_NAMES.get(rubric, (rubric, rubric))
@@ -97,22 +97,25 @@ class ReportScreen(BaseScreen):
         return out
 
     def behaviours(self) -> Text:
+        """Shown behaviours with the trainee's own words; missing ones with an example."""
         out = Text(f"{self.tr('behaviours')}\n", style="bold")
-        for item in field(self.report, "behaviours", "items", default=None) or []:
-            bid = str(field(item, "behaviour", "id", default="?"))
-            shown = bool(field(item, "shown", "detected", default=False))
+        items = field(self.report, "behaviours", default=None) or {}
+        for item in items.values() if isinstance(items, dict) else items:
+            bid = str(field(item, "behaviour", default="?"))
+            shown = bool(field(item, "count", default=0))
+            missing = bool(field(item, "missing", default=False))
+            if not (shown or missing):
+                continue
             good = shown != is_negative(bid)
             out.append("✓ " if good else "✗ ", style="green" if good else "red")
             out.append(behaviour_name(bid, self.lang), style="bold")
-            quotes = field(item, "quotes", default=None) or []
-            quote = field(item, "quote", default=None)
-            quotes = quotes or ([quote] if quote else [])
-            if shown and quotes:
+            quotes = [q[1] if isinstance(q, (tuple, list)) else q
+                      for q in field(item, "quotes", default=None) or []]
+            if shown:
                 out.append(": " + " ".join(f"“{q}”" for q in quotes[:2]), style="italic")
-            elif not shown:
-                missing = field(item, "missing", "note", default=None)
+            else:
+                out.append(f" — {self.tr('missing')}", style="dim")
                 example = field(item, "example", default=None)
-                out.append(f" — {missing or self.tr('missing')}", style="dim")
                 if example:
                     out.append(f"\n    {self.tr('example')}: “{example}”", style="cyan")
             out.append("\n")
