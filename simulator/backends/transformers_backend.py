@@ -1,0 +1,269 @@
+"""The default back-end: a local transformers model (HF id, local folder or .gguf file).
+
+Speed on 2 CPU cores, SmolLM2-135M, ~420-token tenant prompt (benchmarks/tenant_latency.py):
+the float32 model is memory-bound at ~12 tokens/s. What we measured and kept:
+- int8 dynamic quantisation (per output channel) of the decoder's Linear layers: ~2-3x faster
+  decoding. Per-tensor int8, or quantising lm_head too, visibly broke the replies (loops,
+  non-words), so lm_head stays float32.
+- the prompt (prefill) runs on all cores, token-by-token decoding on one thread: decoding a
+  135M model is too small a job to share across threads, and two threads fight the UI and scorer.
+- not kept: bfloat16 (slower than int8 here), torch.compile / static KV cache (tens of seconds
+  of compiling on every start, against a sub-second warm load).
+Generation is a plain token loop in the caller's thread: cancelling is checking should_stop()
+between tokens, and no thread is left behind when the caller stops reading.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from simulator.backends import gguf_cache
+from simulator.backends.base import (
+    BackendError,
+    GenerationOptions,
+    Message,
+    Progress,
+    ShouldStop,
+    check_messages,
+    no_progress,
+    resolve_options,
+)
+from simulator.offline import ensure_offline
+
+DECODE_THREADS = 1
+
+
+def import_transformers() -> Any:
+    """transformers, imported only after the offline switches are set; its own bars silenced."""
+    ensure_offline()
+    import transformers
+
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    return transformers
+
+
+class TransformersBackend:
+    def __init__(self, model: str | None = None, quantize: bool = True):
+        self.spec = model
+        self.model_id = model or gguf_cache.EMBEDDED_NAME
+        self.quantize = quantize
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._stop_ids: set[int] = set()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> TransformersBackend:
+        return cls(model=getattr(settings, "model", None))
+
+    def load(self, progress: Progress | None = None) -> None:
+        with self._lock:
+            if self._model is None:
+                self._load(progress or no_progress)
+
+    def _load(self, progress: Progress) -> None:
+        source = self._locate(progress)
+        progress(f"Loading the tenant model {self.model_id}", None)
+        transformers = import_transformers()
+        try:
+            tokenizer = transformers.AutoTokenizer.from_pretrained(source)
+            model = transformers.AutoModelForCausalLM.from_pretrained(source)
+        except Exception as err:
+            raise BackendError(self._load_problem(source, err)) from err
+        model.eval()
+        self._model = _quantized(model) if self.quantize else model
+        self._tokenizer = tokenizer
+        self._stop_ids = _stop_ids(tokenizer, model)
+        progress(f"Tenant model {self.model_id} ready", 1.0)
+
+    def _locate(self, progress: Progress) -> str:
+        """A local folder to load (converting a GGUF first), or a hub id for the local cache."""
+        if self.spec is None:
+            return str(gguf_cache.converted_copy(gguf_cache.embedded_gguf(), progress))
+        path = Path(self.spec).expanduser()
+        if self.spec.lower().endswith(".gguf"):
+            if not path.is_file():
+                raise BackendError(f"model file not found: {self.spec}")
+            return str(gguf_cache.converted_copy(path, progress))
+        if path.is_dir():
+            return str(path)
+        if path.exists():
+            raise BackendError(f"not a model folder or .gguf file: {self.spec}")
+        if self.spec.startswith((".", "/", "~")) or "\\" in self.spec or self.spec.count("/") > 1:
+            raise BackendError(f"model folder not found: {self.spec}")
+        return self.spec
+
+    def _load_problem(self, source: str, err: Exception) -> str:
+        if Path(source).is_dir():
+            return f"could not load the model in {source}: {gguf_cache._first_line(err)}"
+        return (
+            f"model {source!r} is not a local folder or .gguf file and not in the local Hugging "
+            "Face cache; downloads are off (offline). Give a local path, or set "
+            "ROLEPLAY_ALLOW_DOWNLOADS=1 to download it once"
+        )
+
+    def stream(
+        self,
+        messages: list[Message],
+        options: GenerationOptions | dict | None = None,
+        should_stop: ShouldStop = lambda: False,
+    ) -> Iterator[str]:
+        check_messages(messages)
+        options = resolve_options(options)
+        self.load()
+        return self._generate(messages, options, should_stop)
+
+    def _generate(
+        self, messages: list[Message], options: GenerationOptions, should_stop: ShouldStop
+    ) -> Iterator[str]:
+        with self._lock:
+            prompt_ids = _encode_chat(self._tokenizer, messages)
+            tokens = _token_loop(self._model, prompt_ids, options, self._stop_ids, should_stop)
+            yield from _detokenize(self._tokenizer, tokens)
+
+
+@contextmanager
+def _threads(count: int | None) -> Iterator[None]:
+    """Run a block with `count` torch threads (None: all cores), restoring the setting after."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(count or _cores())
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _quantized(model: Any) -> Any:
+    """int8 weights for the Linear layers except the output head (see module doc)."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():  # torch.ao is deprecated in favour of torchao (not installed)
+        warnings.simplefilter("ignore")
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        head = model.get_output_embeddings()
+        layers = {
+            name: per_channel_dynamic_qconfig
+            for name, module in model.named_modules()
+            if isinstance(module, torch.nn.Linear) and module is not head
+        }
+        return quantize_dynamic(model, layers, dtype=torch.qint8)
+
+
+def _stop_ids(tokenizer: Any, model: Any) -> set[int]:
+    """Any special token ends the reply: end-of-turn, end-of-text, or the start of a new turn."""
+    ids = set(tokenizer.all_special_ids)
+    eos = getattr(model.generation_config, "eos_token_id", None)
+    ids.update(eos if isinstance(eos, list) else [eos] if eos is not None else [])
+    return ids
+
+
+def _encode_chat(tokenizer: Any, messages: list[Message]) -> Any:
+    """Prompt token ids (1 x n tensor) through the model's own chat template."""
+    if tokenizer.chat_template:
+        try:
+            text = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+        except Exception:  # some templates refuse a system role: fold it into the first turn
+            text = tokenizer.apply_chat_template(
+                _fold_system(messages), add_generation_prompt=True, tokenize=False
+            )
+    else:  # a base model without a template: a plain transcript it can continue
+        text = "".join(f"{m['role']}: {m['content']}\n" for m in messages) + "assistant:"
+    return tokenizer(text, return_tensors="pt", add_special_tokens=False)["input_ids"]
+
+
+def _fold_system(messages: list[Message]) -> list[Message]:
+    system = "\n".join(m["content"] for m in messages if m["role"] == "system")
+    rest = [dict(m) for m in messages if m["role"] != "system"]
+    if rest and rest[0]["role"] == "user":
+        rest[0]["content"] = f"{system}\n\n{rest[0]['content']}"
+    else:
+        rest.insert(0, {"role": "user", "content": system})
+    return rest
+
+
+def _token_loop(
+    model: Any, prompt_ids: Any, options: GenerationOptions, stop_ids: set[int],
+    should_stop: ShouldStop,
+) -> Iterator[int]:
+    """Yield new token ids one by one, with a KV cache; checks should_stop() before each step."""
+    import torch
+
+    pick = _sampler(options)
+    seen, step_ids, past = prompt_ids, prompt_ids, None
+    with torch.inference_mode():
+        for step in range(options.max_new_tokens):
+            if should_stop():
+                return
+            with _threads(None if step == 0 else DECODE_THREADS):
+                out = model(input_ids=step_ids, past_key_values=past, use_cache=True,
+                            logits_to_keep=1)
+            past = out.past_key_values
+            token = pick(seen, out.logits[:, -1, :])
+            if token in stop_ids:
+                return
+            step_ids = torch.tensor([[token]])
+            seen = torch.cat([seen, step_ids], dim=1)
+            yield token
+
+
+def _sampler(options: GenerationOptions) -> Any:
+    """next-token chooser: repetition penalty, then greedy or temperature + top-p sampling."""
+    import torch
+    from transformers import (
+        LogitsProcessorList,
+        RepetitionPenaltyLogitsProcessor,
+        TemperatureLogitsWarper,
+        TopPLogitsWarper,
+    )
+
+    processors = LogitsProcessorList()
+    if options.repetition_penalty != 1.0:
+        processors.append(RepetitionPenaltyLogitsProcessor(options.repetition_penalty))
+    greedy = options.temperature == 0
+    if not greedy:
+        processors.append(TemperatureLogitsWarper(options.temperature))
+        processors.append(TopPLogitsWarper(options.top_p))
+    generator = torch.Generator()
+    if options.seed is not None:
+        generator.manual_seed(options.seed)
+    else:
+        generator.seed()  # a fresh random seed for this generator only, not torch's global one
+
+    def pick(seen: Any, logits: Any) -> int:
+        scores = processors(seen, logits)
+        if greedy:
+            return int(scores.argmax(-1))
+        probs = torch.softmax(scores, dim=-1)
+        return int(torch.multinomial(probs, 1, generator=generator))
+
+    return pick
+
+
+def _detokenize(tokenizer: Any, tokens: Iterator[int]) -> Iterator[str]:
+    """Text chunks from token ids; holds back a chunk until its UTF-8 bytes are complete."""
+    ids: list[int] = []
+    emitted = ""
+    for token in tokens:
+        ids.append(token)
+        text = tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+        if text.endswith("\ufffd") or not text.startswith(emitted):
+            continue
+        if len(text) > len(emitted):
+            yield text[len(emitted):]
+            emitted = text
