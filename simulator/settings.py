@@ -72,12 +72,22 @@ def settings_from_cli(**kwargs: Any) -> Settings:
 def backend_options(func: Any) -> Any:
     """click options --backend, --model, --base-url, --api-key, passed on by those names."""
     options = [
-        click.option("--backend", type=click.Choice(["transformers", "openai", "fake"]),
-                     default=None, help="Tenant model back-end (default: from settings)."),
-        click.option("--model", default=None,
-                     help="Model: HF id, folder or .gguf file; server model name for openai."),
-        click.option("--base-url", default=None,
-                     help="OpenAI-compatible server, e.g. http://127.0.0.1:8000 (openai)."),
+        click.option(
+            "--backend",
+            type=click.Choice(["transformers", "openai", "fake"]),
+            default=None,
+            help="Tenant model back-end (default: from settings).",
+        ),
+        click.option(
+            "--model",
+            default=None,
+            help="Model: HF id, folder or .gguf file; server model name for openai.",
+        ),
+        click.option(
+            "--base-url",
+            default=None,
+            help="OpenAI-compatible server, e.g. http://127.0.0.1:8000 (openai).",
+        ),
         click.option("--api-key", default=None, help="API key for the server (openai)."),
     ]
     for option in reversed(options):

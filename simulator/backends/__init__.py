@@ -28,8 +28,17 @@ BACKENDS: dict[str, Any] = {
 }
 
 __all__ = [
-    "BACKENDS", "Backend", "BackendError", "FakeBackend", "GenerationOptions", "Message",
-    "OpenAIBackend", "Progress", "ShouldStop", "TransformersBackend", "make_backend",
+    "BACKENDS",
+    "Backend",
+    "BackendError",
+    "FakeBackend",
+    "GenerationOptions",
+    "Message",
+    "OpenAIBackend",
+    "Progress",
+    "ShouldStop",
+    "TransformersBackend",
+    "make_backend",
     "resolve_options",
 ]
 

@@ -68,7 +68,7 @@ def check_messages(messages: list[Message]) -> None:
         if message.get("role") not in ("system", "user", "assistant"):
             raise ValueError(f"unknown message role {message.get('role')!r}")
         if not isinstance(message.get("content"), str):
-            raise ValueError("every message needs text content")
+            raise TypeError("every message needs text content")
 
 
 def no_progress(message: str, fraction: float | None = None) -> None:

