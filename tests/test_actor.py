@@ -9,7 +9,7 @@ import pytest
 from simulator.content import load_library
 from simulator.engine.actor import ReplyCancelled, TenantActor, clean
 from simulator.engine.director import Director
-from simulator.engine.prompt import Turn
+from simulator.engine.prompt import Turn, brief
 
 from simulator.backends import BackendError, FakeBackend
 
@@ -47,10 +47,10 @@ def test_prompt_holds_persona_scenario_stance_act_and_facts(library):
     persona, scenario = actor.persona, actor.scenario
     for text in (persona.background.nl, persona.speaking_style.nl,
                  persona.hidden_need.nl, scenario.situation.nl):
-        assert text in system
+        assert brief(text, 1) in system  # the start of each; a small model loses long prompts
     assert "afwachtend" in system or "boos" in system  # the stance, in Dutch
     assert decision.act.replace("_", " ") in system
-    for fact in director.allowed_facts():
+    for fact in director.allowed_facts()[-2:]:
         assert fact.text.nl in system
     for fact in director.gated_facts():
         assert fact.text.nl not in system  # the model cannot tell what it never saw

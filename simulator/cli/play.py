@@ -10,12 +10,7 @@ from typing import Any
 
 import click
 
-try:  # the back-end flags (--backend, --model, --base-url, ...) come from settings
-    from simulator.settings import backend_options
-except ImportError:  # pragma: no cover - only while settings is being written
-
-    def backend_options(func):  # type: ignore[no-redef]
-        return func
+from simulator.settings import backend_options  # --backend, --model, --base-url, --api-key
 
 
 def _progress(message: str, fraction: float | None = None) -> None:

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 
 MAX_SENTENCES = 3
-MAX_WORDS = 60
+MAX_WORDS = 40  # the authored lines stay under 25 words; rambling is a small model's failure
 SHORT_WORDS = 4  # fewer words than this: language id is unreliable, only reject when it is sure
 REPEAT_OVERLAP = 0.8
 ECHO_OVERLAP = 0.6  # small models parrot the last user message
@@ -30,6 +30,10 @@ _ASSISTANT = [
     r"\btaalmodel\b|\bkunstmatige intelligentie\b",
     r"\bik ben (?:maar )?(?:een )?(?:ai|assistent|chatbot|computer|virtuele)\b",
     r"\bwaarmee kan ik (?:u|je|jou) (?:van dienst zijn|helpen)\b|\bhoe kan ik (?:u|je) vandaag\b",
+    # Chatbot manners: the tenant is the one who needs help, not the one offering it.
+    r"\b(?:great|good|excellent) question\b|\bhelp you with\b|\bhere to (?:help|assist)\b",
+    r"\bi(?:'d| would) (?:love|be happy|be glad) to help\b|\bhappy to help\b",
+    r"\bgoede vraag\b|\b(?:graag|blij) (?:om )?(?:u|je) (?:te )?helpen\b|\bik help (?:u|je) graag\b",
     # A tenant never talks about the exercise itself.
     r"\b(?:instructions?|instructies?|system ?prompt|systeemprompt|roleplay|rollenspel)\b",
     r"\b(?:in character|simulation|simulatie)\b",

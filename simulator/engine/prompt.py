@@ -6,12 +6,15 @@ session language, and ends with the language instruction (the last thing it read
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from simulator.content.persona import Persona
 from simulator.content.scenario import Scenario
 
 HISTORY_TURNS = 4  # short prompts: a faster first token, less to copy from
+FIELD_SENTENCES = 2  # of each persona/scenario text: a 135M model loses long instructions
+OLD_FACTS = 2  # facts already allowed that are repeated in the prompt (new ones always are)
 
 FRAME = {
     "en": {
@@ -103,6 +106,12 @@ def problems_text(reasons: list[str], lang: str) -> str:
     return "; ".join(dict.fromkeys(out)) or reasons[0]
 
 
+def brief(text: str, sentences: int = FIELD_SENTENCES) -> str:
+    """The first sentences of a text."""
+    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    return " ".join(parts[:sentences])
+
+
 def system_prompt(
     persona: Persona,
     scenario: Scenario,
@@ -118,18 +127,20 @@ def system_prompt(
     parts = [
         # persona.name is a label for the start screen ("The grumpy tenant"); the background
         # names the person.
-        f["you"].format(background=persona.background.get(lang)),
-        f["style"].format(style=persona.speaking_style.get(lang)),
-        f["need"].format(need=persona.hidden_need.get(lang)),
-        f["situation"].format(situation=scenario.situation.get(lang)),
+        f["you"].format(background=brief(persona.background.get(lang))),
+        f["style"].format(style=brief(persona.speaking_style.get(lang), 1)),
+        f["need"].format(need=brief(persona.hidden_need.get(lang), 1)),
+        f["situation"].format(situation=brief(scenario.situation.get(lang))),
     ]
+    # Constraints mostly say what the technician may promise; given all of them, a small model
+    # starts speaking as the technician. The first one, briefly, is what the tenant runs into.
     if scenario.constraints:
-        items = " ".join(c.get(lang) for c in scenario.constraints)
+        items = brief(scenario.constraints[0].get(lang), 1)
         parts.append(f["constraints"].format(items=items))
     parts.append(f["door"])
     parts.append(f["mood"].format(mood=MOODS[lang][stance], act=act_phrase(act)))
-    if facts:
-        parts.append(f["facts"].format(facts=" ".join(facts)))
+    if facts[-OLD_FACTS:]:
+        parts.append(f["facts"].format(facts=" ".join(facts[-OLD_FACTS:])))
     if new_facts:
         parts.append(f["new"].format(facts=" ".join(new_facts)))
     if examples:
