@@ -119,6 +119,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "backend": ("Back-end", "Back-end"),
     "model": ("Model", "Model"),
     "embedder": ("Embedder", "Embedder"),
+    "base_url": ("Server-URL", "Server URL"),
     "save": ("Opslaan", "Save"),
     "settings_saved": ("Instellingen opgeslagen.", "Settings saved."),
     "settings_unavailable": ("Instellingen niet beschikbaar: {error}", "Settings unavailable: {error}"),

@@ -65,8 +65,9 @@ class ModelHub:
             s = self.settings
         except Exception as err:  # broken config file: say so instead of crashing the app
             return f"settings: {err}"
-        parts = [field(s, "backend", default="?"), field(s, "model", default="?"),
-                 field(s, "embedder", default="?")]
+        parts = [field(s, "backend", default="?"),
+                 field(s, "model", default=None) or "SmolLM2-135M",
+                 field(s, "embedder", default=None) or "MiniLM-L6"]
         return " · ".join(str(p) for p in parts if p)
 
     def warm_up(self, progress: Progress) -> dict[str, str]:

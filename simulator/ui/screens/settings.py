@@ -12,7 +12,7 @@ from simulator.ui.screens.base import BaseScreen
 from simulator.ui.widgets.status import StatusLine
 
 BACKENDS = ("transformers", "openai", "fake")
-FIELDS = ("model", "embedder")
+FIELDS = ("model", "base_url", "embedder")
 
 
 class SettingsScreen(BaseScreen):
