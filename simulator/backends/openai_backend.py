@@ -154,9 +154,10 @@ class OpenAIBackend:
     def _status_problem(self, response: Any) -> str:
         text = response.read(2000).decode("utf-8", "replace")
         try:
-            detail = json.loads(text)["error"]
+            body = json.loads(text)
+            detail = body.get("error") or body["detail"]  # OpenAI style, or FastAPI style
             detail = detail.get("message", detail) if isinstance(detail, dict) else detail
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             detail = text.strip().splitlines()[0][:200] if text.strip() else response.reason
         return f"the model server at {self.base_url} answered {response.status}: {detail}"
 
