@@ -12,6 +12,7 @@ import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -45,23 +46,27 @@ ANSWERS = {
     "/html/v1/chat/completions": (200, "text/html", b"<html>Welcome to nginx</html>"),
     "/wrongshape/v1/chat/completions": (200, "text/event-stream", b'data: {"foo": 1}\n\n'),
     "/whole/v1/chat/completions": (
-        200, "application/json",
+        200,
+        "application/json",
         json.dumps({"choices": [{"message": {"content": "Ja, en?"}}]}).encode(),
     ),
     "/error/v1/chat/completions": (
-        500, "application/json", json.dumps({"error": {"message": "out of memory"}}).encode(),
+        500,
+        "application/json",
+        json.dumps({"error": {"message": "out of memory"}}).encode(),
     ),
     "/empty/v1/chat/completions": (200, "text/event-stream", b""),
 }
 
 
 class Handler(BaseHTTPRequestHandler):
-    seen: list[dict] = []
+    seen: ClassVar[list[dict]] = []
 
-    def do_POST(self):  # noqa: N802 (http.server's naming)
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        Handler.seen.append({"path": self.path, "body": body,
-                             "auth": self.headers.get("Authorization")})
+        Handler.seen.append(
+            {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
+        )
         if self.path.startswith("/slow/"):
             time.sleep(2)
         status, kind, payload = ANSWERS.get(self.path, (404, "text/plain", b"no such path"))
@@ -106,8 +111,14 @@ def test_a_complete_answer_instead_of_a_stream_is_accepted(odd_server):
 
 @pytest.mark.parametrize(
     ("kind", "expected"),
-    [("garbage", "not JSON"), ("html", "OpenAI-compatible"), ("wrongshape", "unknown format"),
-     ("error", "500: out of memory"), ("empty", "empty stream"), ("missing", "404")],
+    [
+        ("garbage", "not JSON"),
+        ("html", "OpenAI-compatible"),
+        ("wrongshape", "unknown format"),
+        ("error", "500: out of memory"),
+        ("empty", "empty stream"),
+        ("missing", "404"),
+    ],
 )
 def test_garbage_answers_raise_a_clear_backend_error(odd_server, kind, expected):
     url = f"{odd_server}/{kind}"
@@ -162,8 +173,17 @@ def served_model(tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    command = [str(Path(sys.executable).parent / "transformers"), "serve", str(folder),
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    command = [
+        str(Path(sys.executable).parent / "transformers"),
+        "serve",
+        str(folder),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
@@ -196,7 +216,7 @@ def test_real_server_reply_can_be_cancelled(served_model):
     received: list[str] = []
     options = GenerationOptions(max_new_tokens=40, temperature=0)
     for chunk in backend.stream(MESSAGES, options, should_stop=lambda: len(received) >= 2):
-        received.append(chunk)
+        received.append(chunk)  # noqa: PERF402 (should_stop reads it while streaming)
     assert len(received) == 2
 
 
