@@ -71,3 +71,28 @@ def test_review_screen(snap_compare, review_store):
         await no_blink(pilot)
 
     assert snap_compare(make_app(store=review_store), terminal_size=SIZE, run_before=open_review)
+
+
+def test_report_screen(snap_compare, tmp_path):
+    """The real engine (fake back-end, FakeEmbedder, fixed seed) so the report is a real one."""
+    from simulator.backends.fake import FakeBackend
+    from test_ui_support import engine_factory
+
+    backend = FakeBackend(["Nou, eindelijk. Het lekt al weken.", "En hoe lang gaat dat duren?"])
+    store = Store.open(tmp_path / "report.db")
+    app = make_app(store=store)
+    app.session_factory = engine_factory(backend)
+
+    async def play(pilot):
+        await pilot.press("enter")
+        await pilot.pause()
+        for line in ("Goedemiddag, ik ben Sam van Bouwbedrijf Jansen.",
+                     "Wat vervelend dat u hier al zo lang last van heeft."):
+            pilot.app.screen.query_one("#say", Input).value = line
+            await pilot.press("enter")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=play)
