@@ -1,0 +1,83 @@
+"""Models in the app: loaded in a worker; a missing model is said plainly, practice goes on."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from textual.widgets import Input
+
+from simulator.ui.app import create_app
+from test_ui_support import anyio_backend  # noqa: F401
+
+pytestmark = pytest.mark.anyio
+
+
+class MissingModel:
+    """A back-end whose model is not on this machine."""
+
+    model_id = "missing/model"
+
+    def load(self, progress=None):
+        from simulator.backends import BackendError
+
+        raise BackendError("model missing/model not found in the cache")
+
+    def stream(self, messages, options=None, should_stop=lambda: False):
+        self.load()
+
+
+async def test_missing_model_shows_a_message_and_the_tenant_speaks_authored_lines():
+    from scoring.embedder import FakeEmbedder
+    from scoring.scorer import Scorer
+
+    settings = SimpleNamespace(backend="transformers", model="missing/model", embedder="fake")
+    app = create_app(lang="en", settings=settings, backend=MissingModel(),
+                     scorer=Scorer(embedder=FakeEmbedder(), use_cache=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.screen.query_one("#status").render())
+        assert "Model unavailable" in status and "not found" in status
+        assert "authored lines" in status
+        await pilot.press(*"Sam", "enter")
+        await pilot.pause()
+        app.screen.query_one("#say", Input).value = "Good afternoon, I'm Sam from Jansen."
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        session = app.screen.session
+        assert session.tenant_turns[-1].source == "fallback"
+        assert app.screen.chat.items[-1].text == session.tenant_turns[-1].text != ""
+
+
+async def test_command_palette_offers_the_main_actions():
+    from test_ui_support import scripted_factory
+
+    app = create_app(session_factory=scripted_factory(), lang="nl", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Sessies beoordelen (teamleider)", "Personas en scenario's (trainer)"} <= set(titles)
+        await pilot.press(*"Sam", "enter")
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Tip", "Opnieuw", "Einde"} <= set(titles)
+
+
+async def test_settings_screen_saves_and_shows_the_choice_in_the_status_line():
+    from simulator.settings import load_settings
+    from test_ui_support import scripted_factory
+
+    app = create_app(session_factory=scripted_factory(), lang="en", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        app.screen.query_one("#model", Input).value = "Qwen/Qwen2.5-1.5B-Instruct"
+        app.screen.query_one("#save").press()
+        await pilot.pause()
+        assert load_settings().model == "Qwen/Qwen2.5-1.5B-Instruct"
+        assert "Qwen/Qwen2.5-1.5B-Instruct" in str(app.screen.query_one("#status").render())
+        app.screen.query_one("#model", Input).value = ""
+        app.screen.query_one("#save").press()
+        await pilot.pause()
+        assert load_settings().model is None  # blank: back to the embedded model
