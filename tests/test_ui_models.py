@@ -5,10 +5,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from test_ui_support import anyio_backend  # noqa: F401
 from textual.widgets import Input
 
 from simulator.ui.app import create_app
-from test_ui_support import anyio_backend  # noqa: F401
 
 pytestmark = pytest.mark.anyio
 
@@ -65,8 +65,9 @@ async def test_command_palette_offers_the_main_actions():
 
 
 async def test_settings_screen_saves_and_shows_the_choice_in_the_status_line():
-    from simulator.settings import load_settings
     from test_ui_support import scripted_factory
+
+    from simulator.settings import load_settings
 
     app = create_app(session_factory=scripted_factory(), lang="en", warm_up=False)
     async with app.run_test(size=(80, 24)) as pilot:

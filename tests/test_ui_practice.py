@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from test_ui_support import Script, anyio_backend, scripted_factory  # noqa: F401
 from textual.widgets import Input, Select
 
 from simulator.ui.app import create_app
 from simulator.ui.screens.practice import PracticeScreen
-from test_ui_support import Script, anyio_backend, scripted_factory  # noqa: F401
 
 pytestmark = pytest.mark.anyio
 
@@ -80,9 +80,10 @@ async def test_language_switch_relabels_the_start_screen():
 
 async def test_engine_flow_start_practice_report_export(tmp_path):
     """The real PracticeSession (fake back-end, FakeEmbedder scorer) and a temporary store."""
+    from test_ui_support import engine_factory
+
     from simulator.backends.fake import FakeBackend
     from simulator.store import Store
-    from test_ui_support import engine_factory
 
     store = Store.open(tmp_path / "flow.db")
     backend = FakeBackend(["Nou, eindelijk. Het lekt al weken.", "Hm. En hoe lang duurt dat?",

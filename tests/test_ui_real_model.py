@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from test_ui_support import anyio_backend  # noqa: F401
 from textual.widgets import Input
 
 from simulator.ui.app import create_app
-from test_ui_support import anyio_backend  # noqa: F401
 
 pytestmark = [pytest.mark.anyio, pytest.mark.real_model]
 

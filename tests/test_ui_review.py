@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from test_ui_support import anyio_backend, scripted_factory  # noqa: F401
 from textual.widgets import DataTable, Input, Sparkline, Static
 
 from simulator.store import Store
 from simulator.ui.app import create_app
 from simulator.ui.prefs import save_prefs
-from test_ui_support import anyio_backend, scripted_factory  # noqa: F401
 
 pytestmark = pytest.mark.anyio
 

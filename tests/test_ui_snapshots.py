@@ -5,12 +5,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from test_ui_support import scripted_factory
 from textual.widgets import Input
 
 from simulator.store import Store
 from simulator.ui.app import create_app
 from simulator.ui.prefs import save_prefs
-from test_ui_support import scripted_factory
 
 SIZE = (80, 24)
 SETTINGS = SimpleNamespace(backend="fake", model="scripted", embedder="fake")
@@ -75,8 +75,9 @@ def test_review_screen(snap_compare, review_store):
 
 def test_report_screen(snap_compare, tmp_path):
     """The real engine (fake back-end, FakeEmbedder, fixed seed) so the report is a real one."""
-    from simulator.backends.fake import FakeBackend
     from test_ui_support import engine_factory
+
+    from simulator.backends.fake import FakeBackend
 
     backend = FakeBackend(["Nou, eindelijk. Het lekt al weken.", "En hoe lang gaat dat duren?"])
     store = Store.open(tmp_path / "report.db")

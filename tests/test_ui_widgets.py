@@ -6,13 +6,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from test_ui_support import anyio_backend  # noqa: F401
 from textual.app import App
 
 import simulator.ui
 from simulator.ui.widgets.chat import ChatView
 from simulator.ui.widgets.feedback import FeedbackPanel
 from simulator.ui.widgets.mood import MoodPanel
-from test_ui_support import anyio_backend  # noqa: F401
 
 pytestmark = pytest.mark.anyio
 CSS = Path(simulator.ui.__file__).parent / "app.tcss"

@@ -62,7 +62,7 @@ class RoleplayApp(App):
 
     @work(thread=True, exclusive=True, group="models", exit_on_error=False)
     def load_models(self) -> None:
-        report = lambda message: self.call_from_thread(self.update_status, message)  # noqa: E731
+        report = lambda message: self.call_from_thread(self.update_status, message)
         errors = self.hub.warm_up(report)
         self.call_from_thread(self._models_loaded, errors)
 
@@ -124,8 +124,7 @@ def _load_library(library: Any, persona_dir: Path | None, scenario_dir: Path | N
 
 
 def _valid_part(persona_dir: Path | None, scenario_dir: Path | None) -> Any:
-    from simulator.content import (ContentError, Library, content_dirs, load_persona,
-                                   load_scenario)
+    from simulator.content import ContentError, Library, content_dirs, load_persona, load_scenario
 
     library = Library()
     for kind, folder in (("persona", persona_dir), ("scenario", scenario_dir)):
@@ -148,7 +147,7 @@ def _open_store(store: Any) -> Any:
         from simulator.store import Store
 
         return Store.open()
-    except Exception:  # no store yet (or unreadable db): practice still works, unrecorded
+    except Exception:  # noqa: BLE001 - no store yet (or unreadable db): practice still works, unrecorded
         return None
 
 

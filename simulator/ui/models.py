@@ -63,7 +63,7 @@ class ModelHub:
         """back-end · model · embedder, for the status line."""
         try:
             s = self.settings
-        except Exception as err:  # broken config file: say so instead of crashing the app
+        except Exception as err:  # noqa: BLE001 - broken config file: say so instead of crashing the app
             return f"settings: {err}"
         parts = [field(s, "backend", default="?"),
                  field(s, "model", default=None) or "SmolLM2-135M",
@@ -83,7 +83,7 @@ class ModelHub:
     def _load(self, name: str, load: Callable[[], Any]) -> None:
         try:
             load()
-        except Exception as err:  # a missing model must not take the app down
+        except Exception as err:  # noqa: BLE001 - a missing model must not take the app down
             self.errors[name] = str(err).splitlines()[0] if str(err) else type(err).__name__
 
 

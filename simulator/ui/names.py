@@ -13,7 +13,7 @@ def _specs() -> dict:
         from scoring.rubric import behaviour_specs, load_rubrics
 
         return behaviour_specs(load_rubrics())
-    except Exception:  # missing or broken rubric files: fall back to readable ids
+    except Exception:  # noqa: BLE001 - missing or broken rubric files: fall back to readable ids
         return {}
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -32,7 +33,7 @@ def content_files(app) -> list[tuple[str, Path]]:
 
 
 class AuthorScreen(BaseScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "validate", "validate"),
         Binding("c", "run_checks", "run_checks"),
         Binding("p", "preview", "preview"),
@@ -124,7 +125,7 @@ class AuthorScreen(BaseScreen):
 
         try:
             text = check_results(self.app, scenario_id, self.lang)
-        except Exception as err:  # the check runner is the engine's; show what went wrong
+        except Exception as err:  # noqa: BLE001 - the check runner is the engine's; show what went wrong
             text = Text(self.tr("checks_unavailable", error=err), style="red")
         self.app.call_from_thread(self.show, text)
 

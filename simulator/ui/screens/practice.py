@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Input, Static
@@ -59,7 +59,7 @@ class Exchange:
 
 
 class PracticeScreen(BaseScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+t", "hint", "hint", priority=True),
         Binding("ctrl+r", "retry", "retry", priority=True),
         Binding("ctrl+e", "end", "end", priority=True),
@@ -146,7 +146,7 @@ class PracticeScreen(BaseScreen):
             self.app.hub.ready.wait()  # blocks this thread only, never the event loop
         try:
             turn = self.session.say(text)
-        except Exception as err:  # the scorer (or the store) failed mid-way
+        except Exception as err:  # noqa: BLE001 - the scorer (or the store) failed mid-way
             said = bool(getattr(self.session, "awaiting_reply", False))
             self.post_message(ReplyFailed(text, said, str(err)))
             return
@@ -160,7 +160,7 @@ class PracticeScreen(BaseScreen):
                 on_chunk=lambda chunk: self.post_message(ReplyChunk(chunk)),
                 should_stop=lambda: worker.is_cancelled,
             )
-        except Exception as err:  # the engine falls back to authored lines; this is a last resort
+        except Exception as err:  # noqa: BLE001 - the engine falls back to authored lines; this is a last resort
             cancelled = type(err).__name__ == "ReplyCancelled"
             self.post_message(ReplyFailed(text, True, None if cancelled else str(err)))
             return

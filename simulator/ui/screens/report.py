@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Sparkline, Static
 
@@ -31,7 +31,7 @@ def mood_points(session: Any, report: Any) -> list[tuple[float, float]]:
 
 
 class ReportScreen(BaseScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "again", "again"),
         Binding("x", "export", "export"),
         Binding("escape", "to_start", "to_start"),
@@ -41,8 +41,8 @@ class ReportScreen(BaseScreen):
                  mode: str, consent: bool = False) -> None:
         super().__init__()
         self.session = session
-        self.setup = dict(persona_id=persona_id, scenario_id=scenario_id, trainee=trainee,
-                          mode=mode, consent=consent)
+        self.setup = {"persona_id": persona_id, "scenario_id": scenario_id,
+                      "trainee": trainee, "mode": mode, "consent": consent}
         self.report: Any = None
         self.exported: Path | None = None
 
@@ -148,7 +148,7 @@ class ReportScreen(BaseScreen):
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"roleplay-{sid}.html"
             target.write_text(render(store, [sid], "html"), encoding="utf-8")
-        except Exception as err:  # disk full, template problem: say so, keep the report on screen
+        except Exception as err:  # noqa: BLE001 - disk full, template problem: say so, keep the report on screen
             self.notify(self.tr("export_failed", error=err), severity="error")
             return
         self.exported = target

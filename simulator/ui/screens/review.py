@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Select, Sparkline, Static
 
@@ -26,7 +26,7 @@ def session_score(session: dict) -> float | None:
 
 
 class ReviewScreen(BaseScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "agree", "agree"),
         Binding("d", "disagree", "disagree"),
         Binding("escape", "back", "back"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
@@ -16,12 +18,12 @@ FIELDS = ("model", "base_url", "embedder")
 
 
 class SettingsScreen(BaseScreen):
-    BINDINGS = [Binding("escape", "app.start", "back")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.start", "back")]
 
     def compose(self) -> ComposeResult:
         try:
             settings, error = self.app.hub.settings, ""
-        except Exception as err:  # a broken config file: show it, offer to overwrite
+        except Exception as err:  # noqa: BLE001 - a broken config file: show it, offer to overwrite
             settings, error = None, str(err)
         backend = str(field(settings, "backend", default="transformers") or "transformers")
         with VerticalScroll(id="settings-form"):
@@ -60,7 +62,7 @@ class SettingsScreen(BaseScreen):
             updated = current.model_copy(update=values) if hasattr(current, "model_copy") \
                 else type(current)(**{**vars(current), **values})
             save_settings(updated)
-        except Exception as err:  # an invalid value: say what is wrong, keep the form
+        except Exception as err:  # noqa: BLE001 - an invalid value: say what is wrong, keep the form
             self.notify(self.tr("settings_unavailable", error=err), severity="error")
             return
         self.app.hub.use_settings(updated)

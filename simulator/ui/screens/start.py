@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
@@ -14,7 +16,7 @@ from simulator.ui.widgets.status import StatusLine
 
 
 class StartScreen(BaseScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "app.review", "review"),
         Binding("f3", "app.author", "author"),
         Binding("f4", "app.settings", "settings"),
