@@ -127,3 +127,41 @@ async def test_engine_flow_start_practice_report_export(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "StartScreen"
+
+
+async def test_escape_cancels_a_reply_and_gives_the_line_back():
+    import threading
+
+    from test_ui_support import ScriptedSession
+
+    started = threading.Event()
+
+    class SlowTenant(ScriptedSession):
+        def reply(self, on_chunk=None, should_stop=lambda: False):
+            on_chunk("Nou")
+            started.set()
+            while not should_stop():  # a model that keeps generating until told to stop
+                threading.Event().wait(0.01)
+            raise type("ReplyCancelled", (Exception,), {})()
+
+    made: list = []
+
+    def factory(**kwargs):
+        made.append(SlowTenant(Script(), kwargs["lang"], kwargs["mode"]))
+        return made[-1]
+
+    app = create_app(session_factory=factory, lang="en", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Sam", "enter")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#say", Input).value = "Hello, I'm Sam."
+        await pilot.press("enter")
+        while not started.is_set():
+            await pilot.pause()
+        assert screen.busy and screen.say_input.disabled  # locked while the tenant speaks
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not screen.busy and screen.say_input.value == "Hello, I'm Sam."
+        assert made[0].turns == [] and chat_texts(app) == ["Ja? Wat komt u doen?"]
