@@ -81,3 +81,16 @@ async def test_feedback_panel_badges_tip_and_hint():
         panel.show_hint(tip)
         await pilot.pause()
         assert str(panel.render()).startswith("Tip:")
+
+
+def test_default_language_follows_the_locale(monkeypatch):
+    from simulator.ui.i18n import default_lang
+
+    for name in ("ROLEPLAY_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert default_lang() == "en"
+    monkeypatch.setenv("LANG", "nl_NL.UTF-8")
+    assert default_lang() == "nl"
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert default_lang() == "nl"  # the content's primary language

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import locale
 import os
 
 LANGS = ("nl", "en")
@@ -145,15 +144,13 @@ def t(key: str, lang: str, **values: object) -> str:
 
 def default_lang() -> str:
     """nl unless the user's locale says English (the content's primary language is Dutch)."""
+    # Only the environment: Python reports the C/POSIX locale as en_US, which would make
+    # English the default on every bare server or container.
     for name in ("ROLEPLAY_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value[:2] in LANGS:
             return value[:2]
-    try:
-        code = locale.getlocale()[0] or ""
-    except ValueError:
-        code = ""
-    return "en" if code.startswith("en") else "nl"
+    return "nl"
 
 
 def label(obj: object, lang: str) -> str:
