@@ -229,3 +229,15 @@ def test_trainers_own_persona_joins_the_library(roleplay_home):
     assert (roleplay_home / "personas" / "noisy-neighbour.yaml").exists()
     library = load_library()
     assert "noisy-neighbour" in library.personas and "grumpy" in library.personas
+
+
+def test_lenient_library_leaves_out_only_the_broken_file(roleplay_home):
+    from simulator.content import load_library
+
+    (roleplay_home / "personas").mkdir()
+    (roleplay_home / "personas" / "broken.yaml").write_text("schema_version: 1\n", encoding="utf-8")
+    with pytest.raises(ContentError):
+        load_library()
+    library = load_library(strict=False)
+    assert "grumpy" in library.personas and "broken" not in library.personas
+    assert [Path(p.file).name for p in library.problems] == ["broken.yaml"]

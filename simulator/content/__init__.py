@@ -25,6 +25,7 @@ class Library:
     personas: dict[str, Persona] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)  # "persona:grumpy" -> path
+    problems: list[Problem] = field(default_factory=list)  # files left out (strict=False)
 
     def scenarios_for(self, persona_id: str) -> list[str]:
         return [sid for sid, s in self.scenarios.items() if s.allows(persona_id)]
@@ -60,30 +61,35 @@ def shipped_persona_ids() -> set[str]:
 
 
 def load_library(
-    persona_dir: Path | None = None, scenario_dir: Path | None = None
+    persona_dir: Path | None = None, scenario_dir: Path | None = None, *, strict: bool = True
 ) -> Library:
-    """All personas and scenarios (default: shipped plus the trainer's own under the home)."""
+    """All personas and scenarios (default: shipped plus the trainer's own under the home).
+
+    strict: ContentError on any problem. Otherwise broken files are left out and their problems
+    are kept in `library.problems`, so one bad file does not take the whole library down.
+    """
     persona_files = _yaml_files([Path(persona_dir)] if persona_dir else content_dirs("personas"))
     scenario_files = _yaml_files(
         [Path(scenario_dir)] if scenario_dir else content_dirs("scenarios")
     )
     library = Library()
-    problems: list[Problem] = []
     for pid, path in persona_files.items():
-        try:
-            library.personas[pid] = load_persona(path)
-            library.files[f"persona:{pid}"] = path
-        except ContentError as err:
-            problems.extend(err.problems)
+        _add(library, "persona", pid, path, lambda p: load_persona(p))
     for sid, path in scenario_files.items():
-        try:
-            library.scenarios[sid] = load_scenario(path, set(persona_files))
-            library.files[f"scenario:{sid}"] = path
-        except ContentError as err:
-            problems.extend(err.problems)
-    if problems:
-        raise ContentError(problems)
+        _add(library, "scenario", sid, path, lambda p: load_scenario(p, set(persona_files)))
+    if strict and library.problems:
+        raise ContentError(library.problems)
     return library
+
+
+def _add(library: Library, kind: str, ident: str, path: Path, load) -> None:
+    try:
+        item = load(path)
+    except ContentError as err:
+        library.problems.extend(err.problems)
+        return
+    (library.personas if kind == "persona" else library.scenarios)[ident] = item
+    library.files[f"{kind}:{ident}"] = path
 
 
 def kind_of(path: Path) -> str:

@@ -115,29 +115,10 @@ def _load_library(library: Any, persona_dir: Path | None, scenario_dir: Path | N
     """The library, and the problems as text; a broken file leaves out only that file."""
     if library is not None:
         return library, ""
-    from simulator.content import ContentError, load_library
+    from simulator.content import load_library
 
-    try:
-        return load_library(persona_dir, scenario_dir), ""
-    except ContentError as err:
-        return _valid_part(persona_dir, scenario_dir), str(err)
-
-
-def _valid_part(persona_dir: Path | None, scenario_dir: Path | None) -> Any:
-    from simulator.content import ContentError, Library, content_dirs, load_persona, load_scenario
-
-    library = Library()
-    for kind, folder in (("persona", persona_dir), ("scenario", scenario_dir)):
-        for base in [folder] if folder else content_dirs(f"{kind}s"):
-            for path in sorted(Path(base).glob("*.yaml")) if Path(base).is_dir() else []:
-                try:
-                    item = (load_persona(path) if kind == "persona"
-                            else load_scenario(path, set(library.personas)))
-                except ContentError:
-                    continue
-                (library.personas if kind == "persona" else library.scenarios)[path.stem] = item
-                library.files[f"{kind}:{path.stem}"] = path
-    return library
+    library = load_library(persona_dir, scenario_dir, strict=False)
+    return library, "\n".join(str(p) for p in library.problems)
 
 
 def _open_store(store: Any) -> Any:
