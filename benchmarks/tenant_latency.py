@@ -113,6 +113,8 @@ def run(skip_cold: bool, replies: int, int8: bool) -> dict:
         "model": "SmolLM2-135M-Instruct (embedded GGUF)",
         "int8": int8,
         "cores": os.cpu_count(),
+        # Other work on the machine inflates every figure; the load average says how much.
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
     result["import_s"] = round(timed(import_transformers), 2)
     with tempfile.TemporaryDirectory(prefix="roleplay-bench-") as fresh:

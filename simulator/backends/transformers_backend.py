@@ -132,12 +132,14 @@ def _threads(count: int | None) -> Iterator[None]:
     """Run a block with `count` torch threads (None: all cores), restoring the setting after."""
     import torch
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(count or _cores())
+    before, wanted = torch.get_num_threads(), count or _cores()
+    if wanted != before:
+        torch.set_num_threads(wanted)
     try:
         yield
     finally:
-        torch.set_num_threads(before)
+        if wanted != before:
+            torch.set_num_threads(before)
 
 
 def _cores() -> int:
@@ -212,22 +214,30 @@ def _token_loop(
     import torch
 
     pick = _sampler(options)
-    seen, step_ids, past = prompt_ids, prompt_ids, None
+    seen = prompt_ids
+    if should_stop():
+        return
     with torch.inference_mode():
-        for step in range(options.max_new_tokens):
-            if should_stop():
-                return
-            with _threads(None if step == 0 else DECODE_THREADS):
+        with _threads(None):  # the prompt: one big batch, worth all cores
+            out = model(input_ids=prompt_ids, use_cache=True, logits_to_keep=1)
+        # Set once for the whole reply: changing torch's thread count per token costs more
+        # than the token itself.
+        with _threads(DECODE_THREADS):
+            for count in range(1, options.max_new_tokens + 1):
+                token = pick(seen, out.logits[:, -1, :])
+                if token in stop_ids or should_stop():
+                    return
+                yield token
+                if count == options.max_new_tokens:
+                    return
+                step = torch.tensor([[token]])
+                seen = torch.cat([seen, step], dim=1)
                 out = model(
-                    input_ids=step_ids, past_key_values=past, use_cache=True, logits_to_keep=1
+                    input_ids=step,
+                    past_key_values=out.past_key_values,
+                    use_cache=True,
+                    logits_to_keep=1,
                 )
-            past = out.past_key_values
-            token = pick(seen, out.logits[:, -1, :])
-            if token in stop_ids:
-                return
-            step_ids = torch.tensor([[token]])
-            seen = torch.cat([seen, step_ids], dim=1)
-            yield token
 
 
 def _sampler(options: GenerationOptions) -> Any:
