@@ -34,15 +34,37 @@ TAGS = {
     "nl": ("klopt dat?", "klopt het?", "toch?", "hè?", "oké?", "goed?", "ja?", "niet?"),
     "en": ("right?", "correct?", "isn't it?", "okay?", "yeah?", "ok?", "didn't it?", "aren't you?"),
 }
+# Word cues where the English-trained embedder is weakest (Dutch, short function words).
+# They are features, not rules: calibration decides per behaviour how much each one counts.
+CUES = {
+    "sorry": re.compile(r"\b(sorry|excuses|excuus|spijt|pardon|neemt u me niet kwalijk|"
+                        r"apolog\w*|forgive)\b"),
+    "contrast": re.compile(r"\b(maar|alleen|but|though|however|anyway)\b"),
+    "first_person_plan": re.compile(r"\b(ik ga|ik moet|ik zal|ik kijk|ik zet|ik haal|ik doe|"
+                                    r"ik vervang|eerst|daarna|dan|straks|i'll|i will|i'm going|"
+                                    r"i need to|i'm|first|then|after that)\b"),
+    "duration": re.compile(r"\b(minuut\w*|minuten|uur|uurtje|kwartier|half|dag|dagen|minute\w*|"
+                           r"hour\w*|day\w*|quick|even|zo|sec)\b"),
+    "negation": re.compile(r"\b(niet|niks|geen|nee|nooit|not|nothing|no|nope|never|\w+n't)\b"),
+    "minimiser": re.compile(r"\b(ach|nou|gewoon|maar een|even|toch|hoor|well|just|only|oh|"
+                            r"yeah yeah|ja ja|whatever|anyway)\b"),
+    "feeling": re.compile(r"\b(snap|begrijp\w*|voorstel\w*|vervelend|balen|baalt|frustr\w*|"
+                          r"zorg\w*|zwaar|lastig|rot|naar|stress\w*|boos|schrik\w*|zat|ellende|"
+                          r"understand\w*|get (it|that|why)|imagine|annoy\w*|awful|worr\w*|"
+                          r"upset\w*|angry|fed up|shock\w*|hard|tough|rough|nightmare|sick of)\b"),
+    "you": re.compile(r"\b(u|uw|je|jij|jullie|you|your|you're|you've)\b"),
+}
 # Greetings and closings are only credited where they belong (DESIGN.md section 5).
 START_TURNS = 2  # greet_introduce counts in the first two trainee turns
 EDGE_SENTENCES = 2  # ...and within the first two (or, for a closing, the last two) sentences
 
-FEATURES_BASE = ("pos1", "pos3", "neg1", "margin", "other", "lead", "knn", "is_nl", "is_q")
+FEATURES_BASE = ("pos1", "pos3", "neg1", "margin", "other", "lead", "knn", "is_nl", "is_q",
+                 "sorry", "contrast", "you", "negation", "minimiser", "feeling")
 EXTRA: dict[str, tuple[str, ...]] = {
     "open_question": ("open_start", "closed_start"),
     "check_understanding": ("open_start", "closed_start", "tag_q"),
     "paraphrase": ("tenant_sim",),
+    "explain_plan": ("first_person_plan", "duration"),
     "greet_introduce": ("first_sentence", "first_turn"),
     "close_next_steps": ("last_sentence", "is_last"),
     "ask_permission": ("closed_start",),
@@ -75,6 +97,11 @@ def question_flags(sentence: str, lang: str) -> dict[str, float]:
         "closed_start": float(is_q and word in CLOSED_WORDS[lang]),
         "tag_q": float(low.endswith(TAGS[lang])),
     }
+
+
+def cue_flags(sentence: str) -> dict[str, float]:
+    low = sentence.lower().replace("’", "'")
+    return {name: float(bool(rx.search(low))) for name, rx in CUES.items()}
 
 
 def position_allowed(behaviour: str, position: str, sentence_index: int, count: int,

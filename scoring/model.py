@@ -26,11 +26,19 @@ class BehaviourModel:
     weights: list[float]
     bias: float
     thresholds: dict[str, float] = field(default_factory=lambda: {"nl": 0.5, "en": 0.5})
+    # A linear probe on the sentence embedding itself (empty: not used).
+    vector_weights: list[float] = field(default_factory=list)
 
-    def probability(self, values: dict[str, float]) -> float:
+    def probability(self, values: dict[str, float], vector=None) -> float:
         z = self.bias
         for name, mu, sd, w in zip(self.features, self.mean, self.std, self.weights):
             z += w * (values.get(name, 0.0) - mu) / sd
+        if self.vector_weights and vector is not None and len(vector) == len(self.vector_weights):
+            if not hasattr(self, "_probe"):
+                import numpy as np
+
+                self._probe = np.asarray(self.vector_weights, dtype=np.float32)
+            z += float(self._probe @ vector)
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
     def threshold(self, lang: str) -> float:

@@ -51,6 +51,7 @@ class Candidate:
     sentence: str
     exemplar: str
     allowed: bool
+    vector: np.ndarray | None = None  # the sentence's embedding, for a calibrated linear probe
 
 
 class _Bank:
@@ -139,7 +140,7 @@ class Scorer:
         detections = {}
         for b, cand in cands.items():
             model = self.calibration.behaviours[b]
-            p = model.probability(cand.values) if cand.allowed else 0.0
+            p = model.probability(cand.values, cand.vector) if cand.allowed else 0.0
             found = cand.allowed and p >= model.threshold(lang)
             detections[b] = Detection(b, found, round(p, 4), cand.sentence, cand.exemplar)
         return TurnScore(text, lang, detections, sentences)
@@ -155,12 +156,12 @@ class Scorer:
         bank = self._banks["en" if lang == "en" else "nl"]
         sp, sn = vectors @ bank.pos.T, vectors @ bank.neg.T
         tsim = vectors @ tenant_vec if tenant_vec is not None else np.zeros(len(sentences))
-        qflags = [F.question_flags(s, lang) for s in sentences]
+        qflags = [F.question_flags(s, lang) | F.cue_flags(s) for s in sentences]
         knn = self._knn(bank, sp, sn)
         out = {}
         for k, b in enumerate(BEHAVIOURS):
             out[b] = self._candidate(k, b, bank, sp, sn, tsim, qflags, sentences, lang,
-                                     turn_index, is_last, knn[:, k])
+                                     turn_index, is_last, knn[:, k], vectors)
         return out
 
     @staticmethod
@@ -181,7 +182,7 @@ class Scorer:
         return votes
 
     def _candidate(self, k, b, bank, sp, sn, tsim, qflags, sentences, lang, turn_index, is_last,
-                   knn):
+                   knn, vectors):
         own = bank.pos_owner == k
         pos = np.sort(sp[:, own], axis=1)[:, ::-1]
         pos1, pos3 = pos[:, 0], pos[:, :3].mean(axis=1)
@@ -202,4 +203,4 @@ class Scorer:
         }
         texts = [t for t, o in zip(bank.pos_text, own) if o]
         exemplar = texts[int(np.argmax(sp[i, own]))]
-        return Candidate(values, sentences[i], exemplar, bool(ok.any()))
+        return Candidate(values, sentences[i], exemplar, bool(ok.any()), vectors[i])
