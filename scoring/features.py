@@ -52,6 +52,13 @@ CUES = {
                           r"zorg\w*|zwaar|lastig|rot|naar|stress\w*|boos|schrik\w*|zat|ellende|"
                           r"understand\w*|get (it|that|why)|imagine|annoy\w*|awful|worr\w*|"
                           r"upset\w*|angry|fed up|shock\w*|hard|tough|rough|nightmare|sick of)\b"),
+    "greeting": re.compile(r"^(goede(morgen|middag|navond|ndag)|goei\w*|hallo|hoi|hé|hey|dag|"
+                           r"morgen|hi|hiya|hello|good (morning|afternoon|evening|day)|"
+                           r"morning|afternoon|evening)\b"),
+    "self_intro": re.compile(r"\b(ik ben|ik kom|namens|hier van|i'm|i am|i've come|"
+                             r"on behalf|here from|here about|from the)\b"),
+    "farewell": re.compile(r"\b(tot ziens|doei|dag|fijne (dag|avond|middag|weekend)|bye|goodbye|"
+                           r"see you|cheers|have a (nice|good|lovely))\b"),
     "you": re.compile(r"\b(u|uw|je|jij|jullie|you|your|you're|you've)\b"),
 }
 # Greetings and closings are only credited where they belong (DESIGN.md section 5).
@@ -65,8 +72,8 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "check_understanding": ("open_start", "closed_start", "tag_q"),
     "paraphrase": ("tenant_sim",),
     "explain_plan": ("first_person_plan", "duration"),
-    "greet_introduce": ("first_sentence", "first_turn"),
-    "close_next_steps": ("last_sentence", "is_last"),
+    "greet_introduce": ("first_sentence", "first_turn", "greeting", "self_intro"),
+    "close_next_steps": ("last_sentence", "is_last", "farewell"),
     "ask_permission": ("closed_start",),
 }
 
