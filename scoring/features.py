@@ -36,6 +36,8 @@ TAGS = {
 }
 # Word cues where the English-trained embedder is weakest (Dutch, short function words).
 # They are features, not rules: calibration decides per behaviour how much each one counts.
+# Content words come from the rubric exemplars or general usage, never from the dev set, so the
+# cross-validated figures stay honest.
 CUES = {
     "sorry": re.compile(r"\b(sorry|excuses|excuus|spijt|pardon|neemt u me niet kwalijk|"
                         r"apolog\w*|forgive)\b"),
@@ -46,19 +48,25 @@ CUES = {
     "duration": re.compile(r"\b(minuut\w*|minuten|uur|uurtje|kwartier|half|dag|dagen|minute\w*|"
                            r"hour\w*|day\w*|quick|even|zo|sec)\b"),
     "negation": re.compile(r"\b(niet|niks|geen|nee|nooit|not|nothing|no|nope|never|\w+n't)\b"),
-    "minimiser": re.compile(r"\b(ach|nou|gewoon|maar een|even|toch|hoor|well|just|only|oh|"
+    "minimiser": re.compile(r"\b(nou|gewoon|maar een|even|toch|hoor|well|just|only|"
                             r"yeah yeah|ja ja|whatever|anyway)\b"),
     "feeling": re.compile(r"\b(snap|begrijp\w*|voorstel\w*|vervelend|balen|baalt|frustr\w*|"
-                          r"zorg\w*|zwaar|lastig|rot|naar|stress\w*|boos|schrik\w*|zat|ellende|"
-                          r"understand\w*|get (it|that|why)|imagine|annoy\w*|awful|worr\w*|"
-                          r"upset\w*|angry|fed up|shock\w*|hard|tough|rough|nightmare|sick of)\b"),
-    "greeting": re.compile(r"^(goede(morgen|middag|navond|ndag)|goei\w*|hallo|hoi|hé|hey|dag|"
+                          r"zorg\w*|lastig|rot|naar|stress\w*|boos|schrik\w*|zat|"
+                          r"understand\w*|get (it|that|why)|imagine|annoy\w*|worr\w*|"
+                          r"angry|fed up|shock\w*|hard|rough|sick of)\b"),
+    "greeting": re.compile(r"^(goede(morgen|middag|navond|ndag)|goei\w*|hallo|hoi|dag|"
                            r"morgen|hi|hiya|hello|good (morning|afternoon|evening|day)|"
                            r"morning|afternoon|evening)\b"),
     "self_intro": re.compile(r"\b(ik ben|ik kom|namens|hier van|i'm|i am|i've come|"
                              r"on behalf|here from|here about|from the)\b"),
-    "farewell": re.compile(r"\b(tot ziens|doei|dag|fijne (dag|avond|middag|weekend)|bye|goodbye|"
-                           r"see you|cheers|have a (nice|good|lovely))\b"),
+    "farewell": re.compile(r"\b(tot ziens|dag|fijne (dag|avond|middag|weekend)|bye|goodbye|"
+                           r"see you|have a (nice|good|lovely))\b"),
+    # Deflecting and blaming, taken from the rubric's dismissive exemplars (not the dev set).
+    "deflect": re.compile(r"\b(niet mijn|niet over|niks mee|niets mee|niet bij mij|niks aan doen|"
+                          r"not my|not down to me|nothing to do with me|nothing i can|"
+                          r"can't do anything)\b"),
+    "blame": re.compile(r"\b(uw eigen|zelf|had u|moet u|your own|yourself|you should|"
+                        r"should've|fuss)\b"),
     "you": re.compile(r"\b(u|uw|je|jij|jullie|you|your|you're|you've)\b"),
 }
 # Greetings and closings are only credited where they belong (DESIGN.md section 5).
@@ -71,6 +79,7 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "open_question": ("open_start", "closed_start"),
     "check_understanding": ("open_start", "closed_start", "tag_q"),
     "paraphrase": ("tenant_sim",),
+    "dismissive": ("deflect", "blame"),
     "explain_plan": ("first_person_plan", "duration"),
     "greet_introduce": ("first_sentence", "first_turn", "greeting", "self_intro"),
     "close_next_steps": ("last_sentence", "is_last", "farewell"),
