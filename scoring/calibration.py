@@ -8,7 +8,7 @@ items of a fold are scored by a model (and thresholds) fitted without them.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 

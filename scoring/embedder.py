@@ -11,8 +11,9 @@ import importlib.util
 import json
 import os
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -53,11 +54,8 @@ def configured_model() -> str | None:
         from simulator.settings import load_settings
     except ImportError:
         return os.environ.get(ENV_VAR) or None
-    try:
-        value = getattr(load_settings(), "embedder", None)
-    except Exception:  # a broken config file is reported by the settings commands, not here
-        value = None
-    return value or os.environ.get(ENV_VAR) or None
+    # A broken config file raises SettingsError, a one-line message that names the file.
+    return getattr(load_settings(), "embedder", None) or os.environ.get(ENV_VAR) or None
 
 
 class SentenceTransformerEmbedder:
@@ -97,7 +95,7 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(self._location(), device="cpu")
         except EmbedderError:
             raise
-        except Exception as err:  # missing folder, hub offline, broken weights
+        except Exception as err:  # noqa: BLE001 - missing folder, hub offline, broken weights
             raise EmbedderError(
                 f"cannot load embedding model '{self.model_id}': {str(err).splitlines()[0]}"
             ) from None

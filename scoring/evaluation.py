@@ -7,9 +7,9 @@ optionally "turn_index" (default 0) and "is_last" (default false), as score_turn
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 

@@ -7,9 +7,10 @@ the trainee actually said (the scorer reports it for every behaviour, detected o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from scoring.behaviours import BEHAVIOURS, HOSPITALITY, LISTENING, NEGATIVE
 from scoring.rubric import BehaviourSpec, behaviour_specs, load_rubrics
@@ -177,13 +178,13 @@ def _rubric_score(rubric: tuple[str, ...], counts: dict[str, int], turns: int) -
     need = 2 if rubric is LISTENING else 1
     share = sum(min(counts[b], need) / need for b in positive) / len(positive)
     penalty = 15 * counts["dismissive"] if rubric is LISTENING else 0
-    return int(round(max(0.0, min(100.0, 100 * share - penalty)))) if turns else 0
+    return round(max(0.0, min(100.0, 100 * share - penalty))) if turns else 0
 
 
 def tenant_rating(irritation: float, trust: float, outcome: str) -> int:
     """1-10, like the satisfaction score corporations measure, from the tenant's final mood."""
     mood = (trust + (10 - irritation)) / 20
-    rating = int(round(1 + 9 * max(0.0, min(1.0, mood))))
+    rating = round(1 + 9 * max(0.0, min(1.0, mood)))
     return min(rating, 3) if outcome == "escalated" else rating
 
 

@@ -7,8 +7,8 @@ and resemblance to the tenant's last line, and a calibrated model (scoring.model
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -94,9 +94,13 @@ class Scorer:
         self._banks: dict[str, _Bank] = {}
 
     @classmethod
-    def default(cls) -> Scorer:
-        """Shipped rubrics and the configured embedder; nothing loads until first use."""
-        return cls()
+    def default(cls, settings=None) -> Scorer:
+        """Shipped rubrics and the embedder from `settings` (default: load_settings()).
+
+        Nothing heavy happens here; the model loads on first use or load().
+        """
+        model = getattr(settings, "embedder", None) if settings is not None else None
+        return cls(embedder=make_embedder(model))
 
     @property
     def model_id(self) -> str:

@@ -63,7 +63,8 @@ def evaluate(file: Path, as_json: bool) -> None:
     Per behaviour, per language and overall, plus the macro-F1. Exits 0 whatever the score,
     2 if the file is malformed.
     """
-    from scoring.evaluation import evaluate as run, format_report
+    from scoring.evaluation import evaluate as run
+    from scoring.evaluation import format_report
 
     items = _load(file)
     scorer = _scorer()
