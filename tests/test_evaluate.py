@@ -85,3 +85,19 @@ def test_evaluate_json_on_a_small_file(tmp_path):
     assert report["behaviours"]["apologize"]["support"] == 1
     assert set(report["by_lang"]) == {"nl", "en"} and "macro_f1" in report["by_lang"]["nl"]
     assert 0 <= report["macro_f1"] <= 1
+
+
+@pytest.mark.real_model
+def test_calibrate_stores_thresholds_in_the_users_home_and_the_scorer_uses_them(roleplay_home):
+    from scoring.model import resolve, user_path
+    from scoring.scorer import Scorer
+
+    result = CliRunner().invoke(main, ["calibrate", "--folds", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Cross-validated figures (3 folds" in result.stdout and "macro-F1" in result.stdout
+    target = user_path("all-MiniLM-L6-v2")
+    assert target.is_file() and str(roleplay_home) in str(target)
+    stored = json.loads(target.read_text())
+    assert stored["cv"]["folds"] == 3 and set(stored["cv"]["by_lang"]) == {"nl", "en"}
+    assert resolve("all-MiniLM-L6-v2").source == str(target)
+    assert Scorer.default().model_id == "all-MiniLM-L6-v2"
