@@ -31,6 +31,13 @@ def test_wrong_language_is_rejected():
     assert EN.check("I have been waiting for you all morning.") == []
 
 
+@pytest.mark.parametrize(
+    "line", ["Am I not bijzer?", "Denne bat is all!", "Oi! Shahadefa omigong, heyt abben henten."]
+)
+def test_invented_or_mixed_dutch_is_rejected(line):
+    assert any(r.startswith("wrong language") for r in NL.check(line))
+
+
 @pytest.mark.parametrize("line", ["Ja?", "OK.", "Nee.", "Prima.", "Hè, eindelijk."])
 def test_very_short_dutch_lines_are_treated_leniently(line):
     assert not any(r.startswith("wrong language") for r in NL.check(line))

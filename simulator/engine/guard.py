@@ -7,6 +7,7 @@ short reason that is stored with the turn.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import unicodedata
@@ -16,6 +17,7 @@ MAX_SENTENCES = 3
 MAX_WORDS = 40  # the authored lines stay under 25 words; rambling is a small model's failure
 SHORT_WORDS = 4  # fewer words than this: language id is unreliable, only reject when it is sure
 REPEAT_OVERLAP = 0.8
+MIN_MARGIN = 0.45  # per character; shipped Dutch lines score >= 0.54, invented Dutch often < 0.3
 ECHO_OVERLAP = 0.6  # small models parrot the last user message
 
 _ASSISTANT = [
@@ -116,18 +118,25 @@ _identifier = None
 _identifier_lock = threading.Lock()
 
 
-def identify(text: str) -> tuple[str, float]:
-    """(language, probability) between nl and en, by py3langid (its model ships in the wheel)."""
+def identify(text: str) -> tuple[str, float, float]:
+    """(language, probability, margin per character) between nl and en, by py3langid.
+
+    The margin (log-likelihood difference per character) separates real Dutch or English from
+    the half-English, half-invented words a small model writes when asked for Dutch: those
+    look a bit like both languages, so the normalised probability alone is still close to 1.
+    """
     global _identifier
     with _identifier_lock:
         if _identifier is None:
             from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-            ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
             ident.set_languages(["nl", "en"])
             _identifier = ident
-        lang, prob = _identifier.classify(text)
-    return str(lang), float(prob)
+        ranked = _identifier.rank(text)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    diff = min(top - second, 700.0)  # exp() overflow guard; 700 nats is certainty anyway
+    return str(best), 1 / (1 + math.exp(-diff)), diff / max(1, len(text))
 
 
 def reveals(line: str, fact_text: str) -> bool:
@@ -183,11 +192,14 @@ class Guard:
         return reasons
 
     def _wrong_language(self, line: str) -> str | None:
-        lang, prob = identify(line)
+        lang, prob, margin = identify(line)
+        short = len(words(line)) < SHORT_WORDS
         if lang == self.lang:
-            return None
-        needed = 0.95 if len(words(line)) < SHORT_WORDS else 0.6
-        return lang if prob >= needed else None
+            # Only Dutch: the English-trained model invents Dutch, not English (and short plain
+            # English lines like "Can we just get started?" have small margins too).
+            unclear = self.lang == "nl" and not short and margin < MIN_MARGIN
+            return "mixed" if unclear else None
+        return lang if prob >= (0.95 if short else 0.6) else None
 
     @staticmethod
     def _repeats(line: str, earlier: Iterable[str]) -> bool:
