@@ -6,15 +6,14 @@ import random
 
 import pytest
 
+from simulator.backends import BackendError, FakeBackend
 from simulator.content import load_library
 from simulator.engine.actor import ReplyCancelled, TenantActor, clean
 from simulator.engine.director import Director
 from simulator.engine.prompt import Turn, brief
 
-from simulator.backends import BackendError, FakeBackend
 
-
-def Scripted(replies: list) -> FakeBackend:  # noqa: N802
+def Scripted(replies: list) -> FakeBackend:
     """Scripted replies streamed word by word; `calls` keeps (messages, options) per call."""
     return FakeBackend(replies)
 

@@ -44,7 +44,7 @@ def test_all_shipped_checks_pass():
 
 def test_one_scenario_by_id():
     library = load_library()
-    sid = sorted(library.scenarios)[0]
+    sid = min(library.scenarios)
     result = run(sid)
     assert result.exit_code == 0, result.output
     assert result.output.count("PASS ") == len(library.scenarios[sid].checks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_actor import Scripted
 
 from scoring.embedder import FakeEmbedder
 from scoring.scorer import Scorer
@@ -12,8 +13,6 @@ from simulator.content import load_library
 from simulator.engine.actor import ReplyCancelled
 from simulator.engine.session import PracticeSession, SessionError
 from simulator.store import Store
-
-from test_actor import Scripted
 
 
 @pytest.fixture(scope="module")

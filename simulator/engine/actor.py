@@ -47,7 +47,7 @@ def clean(raw: str, names: list[str]) -> str:
     # Small models like to label the speaker with a name of their own ("Henk:", "Mrs Smith:").
     # A technician's label stays, so that the guard sees who is speaking.
     text = re.sub(r"^\s*(?!(?:technician|technicus|monteur|engineer|system|user)\b)"
-                  r"[A-Z][\w.'-]*(?: [A-Za-z][\w.'-]*){0,2}\s*:\s+", "", text, flags=re.I)
+                  r"[A-Z][\w.'-]*(?: [A-Za-z][\w.'-]*){0,2}\s*:\s+", "", text, flags=re.IGNORECASE)
     text = text.split("\n")[0].strip()
     text = text.strip("\"'“”„ ").strip()
     ends = list(re.finditer(r"[.!?…]+(?=[\s\"')\]]|$)", text))

@@ -77,7 +77,7 @@ def judge(exp: Expectation, played: Played) -> str | None:
         if got != exp.stance:
             return f"expected stance {exp.stance} after turn {exp.after_turn}, got {got}"
         return None
-    for turn in range(0, exp.hidden_before):
+    for turn in range(exp.hidden_before):
         if turn in played.allowed and exp.fact in played.allowed[turn]:
             when = "before the first turn" if turn == 0 else f"after turn {turn}"
             return f"expected fact {exp.fact} hidden before turn {exp.hidden_before}, allowed {when}"

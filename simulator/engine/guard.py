@@ -65,13 +65,8 @@ _COMPLIANCE = [
     r"^\s*(?:zeker|natuurlijk|uiteraard|oké,? ik zal|prima,? ik zal|zoals je wilt)\b",
     r"\bhier is (?:een|de|het|je|uw)\b|\bik zal nu\b",
 ]
-_STOPWORDS = set(
-    "de het een en van in op dat die is te met voor niet aan er maar om ook als dan bij nog al "
-    "wat zijn was heeft hebben wordt worden door naar uit over kan zal ze hij zij wij jij ik je "
-    "u hem haar hun mijn zijn onze deze dit daar hier geen wel heel meer the a an and of to in "
-    "on that is it for with not at but as be was has have had this there here his her their "
-    "they she he you your my our from by are were will would can could been into than then "
-    "when what which who about just only also very".split()
+_STOPWORDS = frozenset(
+    ["de", "het", "een", "en", "van", "in", "op", "dat", "die", "is", "te", "met", "voor", "niet", "aan", "er", "maar", "om", "ook", "als", "dan", "bij", "nog", "al", "wat", "zijn", "was", "heeft", "hebben", "wordt", "worden", "door", "naar", "uit", "over", "kan", "zal", "ze", "hij", "zij", "wij", "jij", "ik", "je", "u", "hem", "haar", "hun", "mijn", "onze", "deze", "dit", "daar", "hier", "geen", "wel", "heel", "meer", "the", "a", "an", "and", "of", "to", "in", "on", "that", "is", "it", "for", "with", "not", "at", "but", "as", "be", "was", "has", "have", "had", "this", "there", "here", "his", "her", "their", "they", "she", "he", "you", "your", "my", "our", "from", "by", "are", "were", "will", "would", "can", "could", "been", "into", "than", "then", "when", "what", "which", "who", "about", "just", "only", "also", "very"]
 )
 _SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)")
 
