@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from scoring.behaviours import BEHAVIOURS, LANGS
@@ -10,7 +12,6 @@ from simulator.content.persona import Persona
 from simulator.content.scenario import Scenario
 from simulator.engine.director import Director, TenantState
 from simulator.engine.session import PracticeSession
-from simulator.paths import Path
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "simulator/content/templates/persona.yaml"
 EMPATHETIC = [
