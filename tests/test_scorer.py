@@ -114,3 +114,8 @@ def test_sentence_split_keeps_a_greeting_with_its_name():
 def test_question_form(text, lang, open_, closed):
     flags = question_flags(text, lang)
     assert (flags["open_start"], flags["closed_start"]) == (open_, closed)
+
+
+def test_an_uncalibrated_model_falls_back_to_margin_heuristics(scorer):
+    scorer.load()
+    assert scorer.calibration.source == "uncalibrated"  # shipped thresholds are for MiniLM only
