@@ -21,11 +21,15 @@ TURNS = [
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="Force torch threads (default: the scorer's own choice, one per turn).")
     parser.add_argument("--turns", type=int, default=100)
     args = parser.parse_args()
 
     t0 = time.perf_counter()
+    import torch
+
+    torch.set_num_threads(2)  # the target machine: 2 cores
     from scoring.embedder import make_embedder
     from scoring.scorer import Scorer
 
@@ -43,7 +47,7 @@ def main() -> None:
         scorer.score_turn(text, lang, tenant, turn_index=i % 6)
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
-    print(f"model: {scorer.model_id}   threads: {args.threads}")
+    print(f"model: {scorer.model_id}   threads: {args.threads or 'scorer default'} of {torch.get_num_threads()}")
     print(f"cold start (import + load model + exemplars): {(loaded - t0):.2f} s")
     print(f"first turn after load:                        {(first - loaded) * 1000:.0f} ms")
     print(f"warm per turn, median of {args.turns}:              {statistics.median(times):.1f} ms")

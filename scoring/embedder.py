@@ -21,6 +21,7 @@ from simulator import paths
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 ENV_VAR = "ROLEPLAY_EMBEDDER"
+SMALL_BATCH = 8  # up to this many texts (one turn) are encoded on a single thread
 Progress = Callable[[str], None]
 
 
@@ -104,10 +105,23 @@ class SentenceTransformerEmbedder:
         self.load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        import torch
+
+        # A turn is a handful of short sentences: a second thread gains little (18 vs ~29 ms on
+        # an idle 2-core machine) but when another process holds a core, torch's thread pool
+        # stalls (measured ~550 ms per turn). One thread keeps a turn at ~30 ms either way.
+        previous = torch.get_num_threads()
+        small = len(texts) <= SMALL_BATCH and not self.threads
+        if small:
+            torch.set_num_threads(1)
+        try:
+            vectors = self._model.encode(
+                list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        finally:
+            if small:
+                torch.set_num_threads(previous)
         return np.asarray(vectors, dtype=np.float32)
 
     @property
