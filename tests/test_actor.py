@@ -178,3 +178,14 @@ def test_generation_stops_once_the_line_is_complete(library):
 )
 def test_clean_keeps_only_the_tenants_words(raw, expected):
     assert clean(raw, ["Henk de Vries"]) == expected
+
+
+def test_a_line_going_wrong_is_not_generated_to_the_end(library):
+    english = "I have been waiting here all morning for you and nobody ever calls me back at all."
+    backend = Scripted([english, "Nou, kom dan maar binnen."])
+    actor, director = actor_for(library, "nl", backend)
+    streamed = []
+    line = actor.speak(director.observe([]), HISTORY_NL, {}, streamed.append)
+    assert line.source == "model" and line.text == "Nou, kom dan maar binnen."
+    assert line.guard[0].startswith("attempt 1: wrong language (en)")
+    assert len("".join(streamed)) < len(english) + len(line.text)  # stopped after a few words

@@ -48,7 +48,7 @@ def models():
     backend.load()
     scorer = Scorer.default()
     scorer.load()
-    return backend, scorer, GenerationOptions(max_new_tokens=48)
+    return backend, scorer, GenerationOptions(max_new_tokens=40)
 
 
 @pytest.fixture(scope="module")

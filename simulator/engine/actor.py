@@ -17,11 +17,12 @@ from typing import Any
 from simulator.content.persona import Persona
 from simulator.content.scenario import Scenario
 from simulator.engine.director import Decision
-from simulator.engine.guard import Guard, normalise, sentences
+from simulator.engine.guard import Guard, normalise, sentences, words
 from simulator.engine.prompt import Turn, history_messages, system_prompt
 
 EXAMPLES = 3
 RECENT_FALLBACKS = 6
+EARLY_CHECK_WORDS = 6
 
 
 class ReplyCancelled(Exception):
@@ -148,9 +149,18 @@ class TenantActor:
         started: float,
     ) -> tuple[str, int | None]:
         text, first = "", None
+        checked = [0]
 
         def stop() -> bool:
-            return should_stop() or _stop_when_done(text)
+            if should_stop() or _stop_when_done(text):
+                return True
+            # Once a few words are out, a line in the wrong language (the small model's usual
+            # failure in Dutch) is not worth finishing: the retry or fallback comes sooner.
+            count = len(words(text))
+            if count >= EARLY_CHECK_WORDS and count != checked[0]:
+                checked[0] = count
+                return bool(self.guard.early(text))
+            return False
 
         for chunk in self.backend.stream(messages, self.options, should_stop=stop):
             if should_stop():

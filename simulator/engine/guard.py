@@ -7,6 +7,7 @@ short reason that is stored with the turn.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -134,6 +135,36 @@ def identify(text: str) -> tuple[str, float, float]:
     return str(best), 1 / (1 + math.exp(-diff)), diff / max(1, len(text))
 
 
+@functools.lru_cache(maxsize=2)
+def vocabulary(lang: str) -> frozenset[str]:
+    """Every word of the shipped content in one language: personas, scenarios, rubric examples.
+
+    Language identification cannot judge a line of one or two words; for those the words
+    themselves must be words people wrote in this language (not "Afwaack!!").
+    """
+    from scoring.rubric import load_rubrics
+    from simulator.content import load_library
+
+    texts: list[str] = []
+
+    def collect(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == lang or key not in ("nl", "en"):
+                    collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, str):
+            texts.append(value)
+
+    library = load_library()
+    for model in [*library.personas.values(), *library.scenarios.values(),
+                  *load_rubrics().values()]:
+        collect(model.model_dump())
+    return frozenset(w for t in texts for w in words(t))
+
+
 def reveals(line: str, fact_text: str) -> bool:
     """Does the line say (most of) what the fact says? Shared content words, not exact text."""
     fact_words = keywords(fact_text)
@@ -186,9 +217,25 @@ class Guard:
                 reasons.append(f"reveals fact '{fact_id}' too early")
         return reasons
 
+    def early(self, partial: str) -> list[str]:
+        """Reasons a line being generated will fail anyway (so generation can stop early)."""
+        reasons = []
+        wrong = self._wrong_language(partial)
+        if wrong:
+            reasons.append(f"wrong language ({wrong})")
+        if _matches(_ASSISTANT, partial):
+            reasons.append("speaks as an assistant")
+        if _matches(_TECHNICIAN, partial):
+            reasons.append("speaks as the technician")
+        return reasons
+
     def _wrong_language(self, line: str) -> str | None:
         lang, prob, margin = identify(line)
         short = len(words(line)) < SHORT_WORDS
+        if short and self.lang == "nl":
+            unknown = [w for w in words(line) if w not in vocabulary(self.lang)]
+            # Most words unknown: the content is small, so one unknown word is no proof.
+            return "unknown words" if 2 * len(unknown) > len(words(line)) else None
         if lang == self.lang:
             # Only Dutch: the English-trained model invents Dutch, not English (and short plain
             # English lines like "Can we just get started?" have small margins too).
