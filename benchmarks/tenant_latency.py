@@ -59,13 +59,12 @@ MESSAGES = [{"role": "system", "content": PERSONA}] + [
 ]
 
 
-def fallback_rate() -> dict | None:
-    """Share of tenant lines that came from the authored fallback over the shipped scripts.
+def fallback_rate(backend: TransformersBackend) -> dict:
+    """Share of tenant lines from the authored fallback over the shipped trainee scripts."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from fallback_rate import fallback_rate as shipped_scripts_fallback_rate
 
-    TODO(session): play every shipped scenario script headless with the default back-end and
-    return {"lines": n, "fallback": k, "rate": k / n}; None until the engine provides that.
-    """
-    return None
+    return shipped_scripts_fallback_rate(backend=backend)
 
 
 def timed(action) -> float:
@@ -104,7 +103,7 @@ def measure_replies(backend: TransformersBackend, replies: int) -> dict:
     }
 
 
-def run(skip_cold: bool, replies: int, int8: bool) -> dict:
+def run(skip_cold: bool, replies: int, int8: bool, fallback: bool = True) -> dict:
     from simulator.backends.transformers_backend import import_transformers
 
     result: dict = {
@@ -122,7 +121,8 @@ def run(skip_cold: bool, replies: int, int8: bool) -> dict:
         backend = TransformersBackend(quantize=int8)
         result["warm_load_s"] = round(timed(backend.load), 2)
         result.update(measure_replies(backend, replies))
-    result["fallback_rate"] = fallback_rate()
+        if fallback:
+            result["fallback_rate"] = fallback_rate(backend)
     return result
 
 
@@ -135,9 +135,15 @@ def main() -> None:
     )
     parser.add_argument("--replies", type=int, default=5, help="replies to time (median)")
     parser.add_argument("--fp32", action="store_true", help="no int8 quantisation (to compare)")
+    parser.add_argument(
+        "--skip-fallback", action="store_true",
+        help="skip the fallback rate over the shipped scripts (a few minutes)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    result = run(args.skip_cold, max(1, args.replies), int8=not args.fp32)
+    result = run(
+        args.skip_cold, max(1, args.replies), int8=not args.fp32, fallback=not args.skip_fallback
+    )
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return

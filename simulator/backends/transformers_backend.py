@@ -72,14 +72,48 @@ class TransformersBackend:
         transformers = import_transformers()
         try:
             tokenizer = transformers.AutoTokenizer.from_pretrained(source)
-            model = transformers.AutoModelForCausalLM.from_pretrained(source)
+            model = self._cached_int8(source) if self.quantize else None
+            if model is None:
+                model = transformers.AutoModelForCausalLM.from_pretrained(source)
+                model.eval()
+                if self.quantize:
+                    model = _quantized(model)
+                    self._save_int8(source, model)
+        except BackendError:
+            raise
         except Exception as err:
             raise BackendError(self._load_problem(source, err)) from err
-        model.eval()
-        self._model = _quantized(model) if self.quantize else model
+        self._model = model
         self._tokenizer = tokenizer
         self._stop_ids = _stop_ids(tokenizer, model)
         progress(f"Tenant model {self.model_id} ready", 1.0)
+
+    def _cached_int8(self, source: str) -> Any:
+        """The quantised model saved by an earlier start (quantising costs ~2 s every time)."""
+        path = _int8_file(source)
+        if path is None or not path.is_file():
+            return None
+        import torch
+
+        try:
+            # Our own cache file, written by _save_int8 below: safe to unpickle.
+            return torch.load(path, weights_only=False, mmap=True).eval()
+        except Exception:  # noqa: BLE001 - a stale or broken cache is rebuilt, not fatal
+            path.unlink(missing_ok=True)
+            return None
+
+    def _save_int8(self, source: str, model: Any) -> None:
+        path = _int8_file(source)
+        if path is None:
+            return
+        import torch
+
+        tmp = path.with_suffix(".tmp")
+        try:
+            torch.save(model, tmp)
+            tmp.replace(path)  # atomic: a crash leaves no half file
+        except OSError:  # a read-only model folder: just quantise again next time
+            tmp.unlink(missing_ok=True)
 
     def _locate(self, progress: Progress) -> str:
         """A local folder to load (converting a GGUF first), or a hub id for the local cache."""
@@ -165,6 +199,20 @@ def _quantized(model: Any) -> Any:
             if isinstance(module, torch.nn.Linear) and module is not head
         }
         return quantize_dynamic(model, layers, dtype=torch.qint8)
+
+
+def _int8_file(source: str) -> Path | None:
+    """Where the int8 copy of a converted model lives: only in our own cache folders, keyed by
+    the torch and transformers versions (a pickled module is tied to both)."""
+    import torch
+    import transformers
+
+    from simulator import paths
+
+    folder = Path(source)
+    if not folder.is_dir() or paths.cache_dir("models").resolve() not in folder.resolve().parents:
+        return None
+    return folder / f"int8-torch{torch.__version__}-tf{transformers.__version__}.pt"
 
 
 def _stop_ids(tokenizer: Any, model: Any) -> set[int]:
