@@ -38,6 +38,22 @@ def test_invented_or_mixed_dutch_is_rejected(line):
     assert any(r.startswith("wrong language") for r in NL.check(line))
 
 
+@pytest.mark.parametrize(
+    "line",
+    [  # seen from the embedded model when asked for Dutch: mostly real-looking words
+        "Na daardoor betyr leggers beheer at vant!",
+        "Toi, een dierem neznamnen, tokh toch zo was hierau. In het merkereden, zijn het op het "
+        "goveningen denken.",
+    ],
+)
+def test_dutch_made_of_invented_words_is_rejected(line):
+    assert "wrong language (unknown words)" in NL.check(line)
+
+
+def test_real_dutch_with_a_rare_word_passes():
+    assert NL.check("Het ontstekingsmechanisme van die ketel is gewoon kapot, toch?") == []
+
+
 @pytest.mark.parametrize("line", ["Ja?", "Nee.", "Prima.", "Hè, eindelijk.", "Dank u wel.", "Tja."])
 def test_very_short_dutch_lines_are_treated_leniently(line):
     assert not any(r.startswith("wrong language") for r in NL.check(line))

@@ -165,6 +165,23 @@ def vocabulary(lang: str) -> frozenset[str]:
     return frozenset(w for t in texts for w in words(t))
 
 
+MAX_UNKNOWN_SHARE = 0.25
+COMMON_ZIPF = 2.5  # wordfreq's Zipf scale: 2.5 is a word seen ~3 times per 10 million words
+
+
+def unknown_share(line: str, lang: str) -> float:
+    """Share of the line's words that are neither common in `lang` (wordfreq's offline word
+    lists) nor in the shipped content: a small model asked for Dutch invents words."""
+    from wordfreq import zipf_frequency
+
+    said = words(line)
+    if not said:
+        return 0.0
+    known = vocabulary(lang)
+    unknown = [w for w in said if w not in known and zipf_frequency(w, lang) < COMMON_ZIPF]
+    return len(unknown) / len(said)
+
+
 def reveals(line: str, fact_text: str) -> bool:
     """Does the line say (most of) what the fact says? Shared content words, not exact text."""
     fact_words = keywords(fact_text)
@@ -236,6 +253,9 @@ class Guard:
             unknown = [w for w in words(line) if w not in vocabulary(self.lang)]
             # Most words unknown: the content is small, so one unknown word is no proof.
             return "unknown words" if 2 * len(unknown) > len(words(line)) else None
+        if not short and unknown_share(line, self.lang) > MAX_UNKNOWN_SHARE:
+            # Invented words like "betyr leggers vant": authored lines stay below 0.15.
+            return "unknown words"
         if lang == self.lang:
             # Only Dutch: the English-trained model invents Dutch, not English (and short plain
             # English lines like "Can we just get started?" have small margins too).
