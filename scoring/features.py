@@ -68,6 +68,32 @@ CUES = {
     "blame": re.compile(r"\b(uw eigen|zelf|had u|moet u|your own|yourself|you should|"
                         r"should've|fuss)\b"),
     "you": re.compile(r"\b(u|uw|je|jij|jullie|you|your|you're|you've)\b"),
+    # Rushing and cutting off (rubric: "kapt de huurder af"); general usage, not the dev set.
+    "hurry": re.compile(r"\b(haast|opschiet\w*|geen tijd|hele dag|moet door|moet verder|"
+                        r"hurry|no time|all day|got to go|get going|speed (this|it) up)\b"),
+    "cutoff": re.compile(r"\b(ja,? ja|oké,? oké|yeah,? yeah|okay,? okay|ok,? ok|weet ik|"
+                         r"i know|uitpraten|let me finish)\b"),
+    # What the rubric's care_for_home explanation names: covers, protecting floors, cleaning up.
+    "care": re.compile(r"\b(schoenhoes\w*|hoesjes|kleed|afdek\w*|folie|stucloper|opruim\w*|"
+                       r"opgeruimd|schoon\w*|veeg\w*|zuig\w*|doek|handdoek|plastic|mat|vloer|"
+                       r"troep|afval|gruis|stof|netjes|shoe covers?|sheet|dust|tidy\w*|"
+                       r"clean\w*|sweep|swept|hoover\w*|cloth|towel|rubbish|mess|floor|rug|"
+                       r"neatly|wipe)\b"),
+    # What happens next and whom to call (rubric: close_next_steps explanation).
+    "next_contact": re.compile(r"\b(bel\w*|nummer|kaartje|terugkom\w*|kom \w+ terug|"
+                               r"volgende (week|keer)|bericht|brief|mail\w*|afgemeld|afmelden|"
+                               r"tevreden|nog (iets|vragen)|call|ring|number|card|next (week|time)|"
+                               r"be back|come back|hear from|letter|email|happy with|"
+                               r"anything else|sign it off|signed off)\b"),
+}
+# The behaviour each one is most often confused with: "rival" is how much closer a sentence is
+# to its own exemplars than to the rival's (e.g. "So you're worried" is acknowledgement-like).
+RIVAL = {
+    "dismissive": "acknowledge_emotion",
+    "paraphrase": "check_understanding",
+    "check_understanding": "paraphrase",
+    "care_for_home": "explain_plan",
+    "close_next_steps": "explain_plan",
 }
 # Greetings and closings are only credited where they belong (DESIGN.md section 5).
 START_TURNS = 2  # greet_introduce counts in the first two trainee turns
@@ -77,12 +103,13 @@ FEATURES_BASE = ("pos1", "pos3", "neg1", "margin", "other", "lead", "knn", "is_n
                  "sorry", "contrast", "you", "negation", "minimiser", "feeling")
 EXTRA: dict[str, tuple[str, ...]] = {
     "open_question": ("open_start", "closed_start"),
-    "check_understanding": ("open_start", "closed_start", "tag_q"),
-    "paraphrase": ("tenant_sim",),
-    "dismissive": ("deflect", "blame"),
+    "check_understanding": ("open_start", "closed_start", "tag_q", "tenant_sim", "rival"),
+    "paraphrase": ("tenant_sim", "rival"),
+    "dismissive": ("deflect", "blame", "hurry", "cutoff", "tenant_sim", "rival"),
     "explain_plan": ("first_person_plan", "duration"),
     "greet_introduce": ("first_sentence", "first_turn", "greeting", "self_intro"),
-    "close_next_steps": ("last_sentence", "is_last", "farewell"),
+    "close_next_steps": ("last_sentence", "is_last", "farewell", "next_contact", "rival"),
+    "care_for_home": ("care", "rival"),
     "ask_permission": ("closed_start",),
 }
 
@@ -131,3 +158,4 @@ def position_allowed(behaviour: str, position: str, sentence_index: int, count: 
 
 
 assert set(EXTRA) <= set(BEHAVIOURS)
+assert set(RIVAL) | set(RIVAL.values()) <= set(BEHAVIOURS)

@@ -162,10 +162,12 @@ class Scorer:
         tsim = vectors @ tenant_vec if tenant_vec is not None else np.zeros(len(sentences))
         qflags = [F.question_flags(s, lang) | F.cue_flags(s) for s in sentences]
         knn = self._knn(bank, sp, sn)
+        # Per sentence the best similarity to each behaviour's positives, for the "rival" feature.
+        best = np.stack([sp[:, bank.pos_owner == k].max(axis=1) for k in range(len(BEHAVIOURS))], 1)
         out = {}
         for k, b in enumerate(BEHAVIOURS):
             out[b] = self._candidate(k, b, bank, sp, sn, tsim, qflags, sentences, lang,
-                                     turn_index, is_last, knn[:, k], vectors)
+                                     turn_index, is_last, knn[:, k], vectors, best)
         return out
 
     @staticmethod
@@ -186,7 +188,7 @@ class Scorer:
         return votes
 
     def _candidate(self, k, b, bank, sp, sn, tsim, qflags, sentences, lang, turn_index, is_last,
-                   knn, vectors):
+                   knn, vectors, best):
         own = bank.pos_owner == k
         pos = np.sort(sp[:, own], axis=1)[:, ::-1]
         pos1, pos3 = pos[:, 0], pos[:, :3].mean(axis=1)
@@ -204,6 +206,7 @@ class Scorer:
             "tenant_sim": float(tsim[i]), "first_sentence": float(i == 0),
             "first_turn": float(turn_index == 0), "last_sentence": float(i == n - 1),
             "is_last": float(is_last), "knn": float(knn[i]), **qflags[i],
+            "rival": float(pos1[i] - best[i, BEHAVIOURS.index(F.RIVAL[b])]) if b in F.RIVAL else 0.0,
         }
         texts = [t for t, o in zip(bank.pos_text, own) if o]
         exemplar = texts[int(np.argmax(sp[i, own]))]
