@@ -94,3 +94,11 @@ def test_default_language_follows_the_locale(monkeypatch):
     assert default_lang() == "nl"
     monkeypatch.setenv("LANG", "C.UTF-8")
     assert default_lang() == "nl"  # the content's primary language
+
+
+def test_loading_progress_speaks_dutch():
+    from simulator.ui.i18n import progress_text
+
+    assert progress_text("Loading the tenant model SmolLM2", "nl") == "Huurdermodel laden SmolLM2"
+    assert progress_text("Tenant model SmolLM2 ready", "nl") == "Huurdermodel SmolLM2 klaar"
+    assert progress_text("Loading the tenant model X", "en") == "Loading the tenant model X"

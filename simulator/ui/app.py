@@ -15,7 +15,7 @@ from textual.app import App, SystemCommand
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from simulator.ui.i18n import default_lang, t
+from simulator.ui.i18n import default_lang, progress_text, t
 from simulator.ui.models import ModelHub, default_session_factory
 from simulator.ui.prefs import load_prefs
 
@@ -62,7 +62,9 @@ class RoleplayApp(App):
 
     @work(thread=True, exclusive=True, group="models", exit_on_error=False)
     def load_models(self) -> None:
-        report = lambda message: self.call_from_thread(self.update_status, message)
+        report = lambda message: self.call_from_thread(
+            self.update_status, progress_text(message, self.lang)
+        )
         errors = self.hub.warm_up(report)
         self.call_from_thread(self._models_loaded, errors)
 

@@ -157,3 +157,32 @@ def label(obj: object, lang: str) -> str:
     """A content Localized (with .get(lang)) or plain text."""
     getter = getattr(obj, "get", None)
     return getter(lang) if callable(getter) else str(obj)
+
+
+# The engine reports loading progress in English; the status line speaks the trainee's language.
+PROGRESS_NL = (
+    ("Preparing the tenant model (once): reading", "Huurdermodel voorbereiden (eenmalig): lezen"),
+    ("Preparing the tenant model (once): dequantising weights",
+     "Huurdermodel voorbereiden (eenmalig): gewichten omzetten"),
+    ("Preparing the tenant model (once): saving a fast copy",
+     "Huurdermodel voorbereiden (eenmalig): snelle kopie opslaan"),
+    ("Preparing the tenant model (once)", "Huurdermodel voorbereiden (eenmalig)"),
+    ("Loading the tenant model", "Huurdermodel laden"),
+    ("Tenant model", "Huurdermodel"),
+    ("Loading embedding model", "Scoringsmodel laden"),
+    ("Embedding", "Voorbeeldzinnen inlezen:"),
+    ("Connecting to", "Verbinden met"),
+    ("Model server", "Modelserver"),
+)
+
+
+def progress_text(message: str, lang: str) -> str:
+    """A loading-progress message in `lang` (known English prefixes translated for nl)."""
+    if lang == "en":
+        return message
+    for english, dutch in PROGRESS_NL:
+        if message.startswith(english):
+            return dutch + message[len(english):].replace(" ready", " klaar").replace(
+                "rubric exemplars", "voorbeeldzinnen"
+            )
+    return message
