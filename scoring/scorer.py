@@ -69,6 +69,7 @@ class _Bank:
         self.pos = np.stack([vectors[t] for t in pos_t])
         self.neg = np.stack([vectors[t] for t in neg_t])
         self.pos_owner, self.neg_owner = np.array(pos_o), np.array(neg_o)
+        self.pos_start = np.searchsorted(self.pos_owner, np.arange(len(BEHAVIOURS)))
 
 
 def exemplar_texts(specs: dict[str, BehaviourSpec]) -> list[str]:
@@ -163,7 +164,7 @@ class Scorer:
         qflags = [F.question_flags(s, lang) | F.cue_flags(s) for s in sentences]
         knn = self._knn(bank, sp, sn)
         # Per sentence the best similarity to each behaviour's positives, for the "rival" feature.
-        best = np.stack([sp[:, bank.pos_owner == k].max(axis=1) for k in range(len(BEHAVIOURS))], 1)
+        best = np.maximum.reduceat(sp, bank.pos_start, axis=1)  # exemplars are grouped by owner
         out = {}
         for k, b in enumerate(BEHAVIOURS):
             out[b] = self._candidate(k, b, bank, sp, sn, tsim, qflags, sentences, lang,
