@@ -79,6 +79,18 @@ CUES = {
                        r"troep|afval|gruis|stof|netjes|shoe covers?|sheet|dust|tidy\w*|"
                        r"clean\w*|sweep|swept|hoover\w*|cloth|towel|rubbish|mess|floor|rug|"
                        r"neatly|wipe)\b"),
+    # Summarising markers, from the rubric's paraphrase exemplars.
+    "summary": re.compile(r"\b(dus|als ik (het|u) goed|samenvat\w*|u zegt|zegt u|u bedoelt|"
+                          r"zo te horen|wat ik hoor|so|if i've got it|if i hear|if i understand|"
+                          r"to sum up|you're saying|you mean|sounds like|what i'm hearing)\b"),
+    # Checking understanding, from the rubric's check_understanding exemplars.
+    "check": re.compile(r"\b(klopt|begrepen|begrijp ik|duidelijk|snapt u|volgt u|helder|akkoord|"
+                        r"eens|bedoelt u|goed begrepen|right|correct|clear|make sense|"
+                        r"understand\w*|got that|with me|agree|you mean)\b"),
+    # Asking for permission, which a closed question shares with checking understanding.
+    "permission": re.compile(r"^(mag ik|kan ik|zal ik|vindt u het goed|is het goed als|"
+                             r"can i|could i|may i|shall i|do you mind|mind if|"
+                             r"is it ok(ay)? if|are you ok(ay)? with me)\b"),
     # What happens next and whom to call (rubric: close_next_steps explanation).
     "next_contact": re.compile(r"\b(bel\w*|nummer|kaartje|terugkom\w*|kom \w+ terug|"
                                r"volgende (week|keer)|bericht|brief|mail\w*|afgemeld|afmelden|"
@@ -94,6 +106,7 @@ RIVAL = {
     "check_understanding": "paraphrase",
     "care_for_home": "explain_plan",
     "close_next_steps": "explain_plan",
+    "explain_plan": "care_for_home",
 }
 # Greetings and closings are only credited where they belong (DESIGN.md section 5).
 START_TURNS = 2  # greet_introduce counts in the first two trainee turns
@@ -103,14 +116,15 @@ FEATURES_BASE = ("pos1", "pos3", "neg1", "margin", "other", "lead", "knn", "is_n
                  "sorry", "contrast", "you", "negation", "minimiser", "feeling")
 EXTRA: dict[str, tuple[str, ...]] = {
     "open_question": ("open_start", "closed_start"),
-    "check_understanding": ("open_start", "closed_start", "tag_q", "tenant_sim", "rival"),
-    "paraphrase": ("tenant_sim", "rival"),
+    "check_understanding": ("open_start", "closed_start", "tag_q", "tenant_sim", "rival", "check",
+                            "permission"),
+    "paraphrase": ("tenant_sim", "rival", "summary"),
     "dismissive": ("deflect", "blame", "hurry", "cutoff", "tenant_sim", "rival"),
-    "explain_plan": ("first_person_plan", "duration"),
+    "explain_plan": ("first_person_plan", "duration", "care", "rival"),
     "greet_introduce": ("first_sentence", "first_turn", "greeting", "self_intro"),
     "close_next_steps": ("last_sentence", "is_last", "farewell", "next_contact", "rival"),
     "care_for_home": ("care", "rival"),
-    "ask_permission": ("closed_start",),
+    "ask_permission": ("closed_start", "permission", "check"),
 }
 
 
