@@ -51,6 +51,8 @@ CUES = {
     "minimiser": re.compile(r"\b(nou|gewoon|maar een|even|toch|hoor|well|just|only|"
                             r"yeah yeah|ja ja|whatever|anyway)\b"),
     "feeling": re.compile(r"\b(snap|begrijp\w*|voorstel\w*|vervelend|balen|baalt|frustr\w*|"
+                          r"akelig|vreselijk|verschrikkelijk|niet leuk|terrible|horrible|"
+                          r"dreadful|miserable|no fun|"
                           r"zorg\w*|lastig|rot|naar|stress\w*|boos|schrik\w*|zat|"
                           r"understand\w*|get (it|that|why)|imagine|annoy\w*|worr\w*|"
                           r"angry|fed up|shock\w*|hard|rough|sick of)\b"),
@@ -68,6 +70,10 @@ CUES = {
     "blame": re.compile(r"\b(uw eigen|zelf|had u|moet u|your own|yourself|you should|"
                         r"should've|fuss)\b"),
     "you": re.compile(r"\b(u|uw|je|jij|jullie|you|your|you're|you've)\b"),
+    # Brushing off and minimising, from the rubric's dismissive exemplars.
+    "brush_off": re.compile(r"\b(ach|tja|pech|eenmaal|zo erg|zo moeilijk|druk om|kalm|iedereen|"
+                            r"elke dag|oh well|tough|that bad|that serious|calm down|relax|chill|"
+                            r"fuss|worked up|everyone|every day|never hurt)\b"),
     # Rushing and cutting off (rubric: "kapt de huurder af"); general usage, not the dev set.
     "hurry": re.compile(r"\b(haast|opschiet\w*|geen tijd|hele dag|moet door|moet verder|"
                         r"hurry|no time|all day|got to go|get going|speed (this|it) up)\b"),
@@ -119,7 +125,7 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "check_understanding": ("open_start", "closed_start", "tag_q", "tenant_sim", "rival", "check",
                             "permission"),
     "paraphrase": ("tenant_sim", "rival", "summary"),
-    "dismissive": ("deflect", "blame", "hurry", "cutoff", "tenant_sim", "rival"),
+    "dismissive": ("deflect", "blame", "hurry", "cutoff", "tenant_sim", "rival", "brush_off"),
     "explain_plan": ("first_person_plan", "duration", "care", "rival"),
     "greet_introduce": ("first_sentence", "first_turn", "greeting", "self_intro"),
     "close_next_steps": ("last_sentence", "is_last", "farewell", "next_contact", "rival"),
