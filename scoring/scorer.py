@@ -19,6 +19,7 @@ from scoring.model import Calibration, resolve
 from scoring.rubric import BehaviourSpec, Rubric, behaviour_specs, load_rubrics
 
 Progress = Callable[[str], None]
+PROBE_RIDGE = 1.0  # ridge of the exemplar probe, on unit-length embeddings
 KNN = 7  # neighbours that vote; odd, and small next to ~16 positives per behaviour
 
 
@@ -70,6 +71,23 @@ class _Bank:
         self.neg = np.stack([vectors[t] for t in neg_t])
         self.pos_owner, self.neg_owner = np.array(pos_o), np.array(neg_o)
         self.pos_start = np.searchsorted(self.pos_owner, np.arange(len(BEHAVIOURS)))
+        self.probe, self.probe_bias = _exemplar_probe(self.pos, self.neg, self.pos_owner)
+
+
+def _exemplar_probe(pos: np.ndarray, neg: np.ndarray, owner: np.ndarray,
+                    ridge: float = PROBE_RIDGE) -> tuple[np.ndarray, np.ndarray]:
+    """One-vs-rest ridge regression from an exemplar's embedding to its behaviour.
+
+    Fitted on the rubric exemplars only (near misses count as "none of them"), so it adds a
+    learned direction per behaviour without ever seeing labelled replies. One solve, at load.
+    """
+    X = np.vstack([pos, neg]).astype(np.float64)
+    Y = np.zeros((len(X), len(BEHAVIOURS)))
+    Y[np.arange(len(pos)), owner] = 1.0
+    mean_x, mean_y = X.mean(axis=0), Y.mean(axis=0)
+    Xc = X - mean_x
+    W = np.linalg.solve(Xc.T @ Xc + ridge * np.eye(X.shape[1]), Xc.T @ (Y - mean_y))
+    return W.astype(np.float32), (mean_y - mean_x @ W).astype(np.float32)
 
 
 def exemplar_texts(specs: dict[str, BehaviourSpec]) -> list[str]:
@@ -164,11 +182,12 @@ class Scorer:
         qflags = [F.question_flags(s, lang) | F.cue_flags(s) for s in sentences]
         knn = self._knn(bank, sp, sn)
         # Per sentence the best similarity to each behaviour's positives, for the "rival" feature.
+        probe = vectors @ bank.probe + bank.probe_bias
         best = np.maximum.reduceat(sp, bank.pos_start, axis=1)  # exemplars are grouped by owner
         out = {}
         for k, b in enumerate(BEHAVIOURS):
             out[b] = self._candidate(k, b, bank, sp, sn, tsim, qflags, sentences, lang,
-                                     turn_index, is_last, knn[:, k], vectors, best)
+                                     turn_index, is_last, knn[:, k], vectors, best, probe[:, k])
         return out
 
     @staticmethod
@@ -189,7 +208,7 @@ class Scorer:
         return votes
 
     def _candidate(self, k, b, bank, sp, sn, tsim, qflags, sentences, lang, turn_index, is_last,
-                   knn, vectors, best):
+                   knn, vectors, best, probe):
         own = bank.pos_owner == k
         pos = np.sort(sp[:, own], axis=1)[:, ::-1]
         pos1, pos3 = pos[:, 0], pos[:, :3].mean(axis=1)
@@ -206,7 +225,7 @@ class Scorer:
             "lead": float(pos1[i] - other[i]), "is_nl": float(lang != "en"),
             "tenant_sim": float(tsim[i]), "first_sentence": float(i == 0),
             "first_turn": float(turn_index == 0), "last_sentence": float(i == n - 1),
-            "is_last": float(is_last), "knn": float(knn[i]), **qflags[i],
+            "is_last": float(is_last), "knn": float(knn[i]), "probe": float(probe[i]), **qflags[i],
             "rival": float(pos1[i] - best[i, BEHAVIOURS.index(F.RIVAL[b])]) if b in F.RIVAL else 0.0,
         }
         texts = [t for t, o in zip(bank.pos_text, own) if o]
