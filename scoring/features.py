@@ -73,7 +73,7 @@ CUES = {
     # Brushing off and minimising, from the rubric's dismissive exemplars.
     "brush_off": re.compile(r"\b(ach|tja|pech|eenmaal|zo erg|zo moeilijk|druk om|kalm|iedereen|"
                             r"elke dag|oh well|tough|that bad|that serious|calm down|relax|chill|"
-                            r"fuss|worked up|everyone|every day|never hurt)\b"),
+                            r"fuss|worked up|everyone|every day)\b"),
     # Rushing and cutting off (rubric: "kapt de huurder af"); general usage, not the dev set.
     "hurry": re.compile(r"\b(haast|opschiet\w*|geen tijd|hele dag|moet door|moet verder|"
                         r"hurry|no time|all day|got to go|get going|speed (this|it) up)\b"),
@@ -125,7 +125,8 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "check_understanding": ("open_start", "closed_start", "tag_q", "tenant_sim", "rival", "check",
                             "permission"),
     "paraphrase": ("tenant_sim", "rival", "summary"),
-    "dismissive": ("deflect", "blame", "hurry", "cutoff", "tenant_sim", "rival", "brush_off"),
+    "dismissive": ("deflect", "blame", "hurry", "cutoff", "tenant_sim", "rival", "brush_off",
+                   "summary"),
     "explain_plan": ("first_person_plan", "duration", "care", "rival"),
     "greet_introduce": ("first_sentence", "first_turn", "greeting", "self_intro"),
     "close_next_steps": ("last_sentence", "is_last", "farewell", "next_contact", "rival"),
