@@ -81,7 +81,7 @@ CUES = {
                          r"i know|uitpraten|let me finish)\b"),
     # What the rubric's care_for_home explanation names: covers, protecting floors, cleaning up.
     "care": re.compile(r"\b(schoenhoes\w*|hoesjes|kleed|afdek\w*|folie|stucloper|opruim\w*|"
-                       r"opgeruimd|schoon\w*|veeg\w*|zuig\w*|doek|handdoek|plastic|mat|vloer|"
+                       r"opgeruimd|schoon\w*|veeg\w*|zuig\w*|doek|handdoek|plastic|vloer|"
                        r"troep|afval|gruis|stof|netjes|shoe covers?|sheet|dust|tidy\w*|"
                        r"clean\w*|sweep|swept|hoover\w*|cloth|towel|rubbish|mess|floor|rug|"
                        r"neatly|wipe)\b"),
@@ -96,12 +96,12 @@ CUES = {
     # Asking for permission, which a closed question shares with checking understanding.
     "permission": re.compile(r"^(mag ik|kan ik|zal ik|vindt u het goed|is het goed als|"
                              r"can i|could i|may i|shall i|do you mind|mind if|"
-                             r"is it ok(ay)? if|are you ok(ay)? with me)\b"),
+                             r"is it ok(ay)? if|ok(ay)? if|would you mind)\b"),
     # What happens next and whom to call (rubric: close_next_steps explanation).
     "next_contact": re.compile(r"\b(bel\w*|nummer|kaartje|terugkom\w*|kom \w+ terug|"
-                               r"volgende (week|keer)|bericht|brief|mail\w*|afgemeld|afmelden|"
+                               r"volgende (week|keer)|bericht|mail\w*|afgemeld|afmelden|"
                                r"tevreden|nog (iets|vragen)|call|ring|number|card|next (week|time)|"
-                               r"be back|come back|hear from|letter|email|happy with|"
+                               r"be back|come back|hear from|email|happy with|"
                                r"anything else|sign it off|signed off)\b"),
 }
 # The behaviour each one is most often confused with: "rival" is how much closer a sentence is
