@@ -119,3 +119,37 @@ def test_question_form(text, lang, open_, closed):
 def test_an_uncalibrated_model_falls_back_to_margin_heuristics(scorer):
     scorer.load()
     assert scorer.calibration.source == "uncalibrated"  # shipped thresholds are for MiniLM only
+
+
+def test_exemplar_probe_recognises_the_rubric_exemplars(scorer):
+    """The probe is fitted on exemplars only; it must at least tell its own exemplars apart."""
+    scorer.load()
+    bank = scorer._banks["nl"]
+    predicted = np.argmax(bank.pos @ bank.probe + bank.probe_bias, axis=1)
+    assert (predicted == bank.pos_owner).mean() > 0.9
+
+
+def test_rival_and_probe_features_reach_the_model(scorer):
+    scorer.load()
+    sentences = ["Ja ja, ik weet het, ik heb niet de hele dag."]
+    cands = scorer.candidates(sentences, scorer.embedder.encode(sentences), "nl", None, 0, False)
+    values = cands["dismissive"].values
+    assert {"rival", "probe", "hurry", "cutoff"} <= set(values)
+    assert values["hurry"] == 1.0 and values["cutoff"] == 1.0
+
+
+@pytest.mark.parametrize("sentence,cue,expected", [
+    ("Dus het lekt alleen als het hard regent.", "summary", 1.0),
+    ("So it only leaks when it rains hard.", "summary", 1.0),
+    ("Mag ik even in de meterkast kijken?", "permission", 1.0),
+    ("Is dat zo duidelijk voor u?", "permission", 0.0),
+    ("Is dat zo duidelijk voor u?", "check", 1.0),
+    ("I'll lay a sheet over the sofa first.", "care", 1.0),
+    ("Mocht het weer gaan tikken, belt u gerust.", "next_contact", 1.0),
+    ("Ach, tja, dat hoort er nou eenmaal bij.", "brush_off", 1.0),
+    ("Ik snap dat u er klaar mee bent.", "brush_off", 0.0),
+])
+def test_word_cues(sentence, cue, expected):
+    from scoring.features import cue_flags
+
+    assert cue_flags(sentence)[cue] == expected
