@@ -18,6 +18,7 @@ between tokens, and no thread is left behind when the caller stops reading.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,8 +99,11 @@ class TransformersBackend:
         import torch
 
         try:
-            # Our own cache file, written by _save_int8 below: safe to unpickle.
-            return torch.load(path, weights_only=False, mmap=True).eval()
+            # Our own cache file, written by _save_int8 below: safe to unpickle. Quantised
+            # modules still use torch's deprecated TypedStorage; its warnings are noise here.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return torch.load(path, weights_only=False, mmap=True).eval()
         except Exception:  # noqa: BLE001 - a stale or broken cache is rebuilt, not fatal
             path.unlink(missing_ok=True)
             return None
@@ -112,7 +116,9 @@ class TransformersBackend:
 
         tmp = path.with_suffix(".tmp")
         try:
-            torch.save(model, tmp)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                torch.save(model, tmp)
             tmp.replace(path)  # atomic: a crash leaves no half file
         except OSError:  # a read-only model folder: just quantise again next time
             tmp.unlink(missing_ok=True)
