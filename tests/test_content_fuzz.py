@@ -31,7 +31,7 @@ def check_never_crashes(path: Path) -> None:
         assert err.problems
         for problem in err.problems:
             assert problem.line >= 1 and problem.file.endswith(path.name) and problem.message
-    count, problems = validate_paths([path])
+    count, _problems = validate_paths([path])
     assert count == 1
 
 

@@ -42,8 +42,10 @@ def test_invented_or_mixed_dutch_is_rejected(line):
     "line",
     [  # seen from the embedded model when asked for Dutch: mostly real-looking words
         "Na daardoor betyr leggers beheer at vant!",
-        "Toi, een dierem neznamnen, tokh toch zo was hierau. In het merkereden, zijn het op het "
-        "goveningen denken.",
+        (
+            "Toi, een dierem neznamnen, tokh toch zo was hierau. In het merkereden, zijn het "
+            "op het goveningen denken."
+        ),
     ],
 )
 def test_dutch_made_of_invented_words_is_rejected(line):

@@ -8,6 +8,7 @@ Models load once per module; each conversation is at most five turns.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -89,7 +90,7 @@ def test_every_tenant_line_is_in_language_and_in_character(conversations, person
         lines = [t.text for t in session.history if t.speaker == "tenant"]
         for i, line in enumerate(lines):
             assert guard.check(line, earlier=lines[:i]) == [], (name, line)
-        for before, after in zip(lines, lines[1:]):
+        for before, after in itertools.pairwise(lines):
             assert before != after
         for turn in session.tenant_turns:
             assert turn.source in ("model", "fallback")
@@ -112,7 +113,7 @@ def test_the_model_speaks_at_least_sometimes(conversations):
 def test_roleplay_play_with_the_real_models(roleplay_home):
     """The command itself, end to end, in a fresh process (models from the shared cache)."""
     env = {**os.environ, "ROLEPLAY_HOME": str(roleplay_home)}
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: PLW1510 - the exit code is asserted below, with output
         [sys.executable, "-m", "simulator", "play", "--persona", "grumpy", "--scenario",
          "late-leaking-tap", "--lang", "nl", "--script", str(SCRIPTS / "empathetic-nl.txt"),
          "--json", "--seed", "3"],

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from scoring.behaviours import BEHAVIOURS, STANCES
+from scoring.behaviours import BEHAVIOURS
 
 SCHEMA_VERSION = 1
 

@@ -49,7 +49,7 @@ class Fact(Strict):
 
 class Resolution(Strict):
     description: Localized
-    required_behaviours: list[str] = []
+    required_behaviours: list[str] = Field(default_factory=list)
     min_turns: int = Field(3, ge=1, le=50, description="No satisfied tenant before this turn.")
 
     @field_validator("required_behaviours")
@@ -116,13 +116,13 @@ class Scenario(Strict):
     briefing: Localized
     personas: Literal["all"] | list[Ident] = "all"
     facts: list[Fact] = Field(min_length=1)
-    constraints: list[Localized] = []
+    constraints: list[Localized] = Field(default_factory=list)
     opening: Lines | None = Field(
         None, description="The tenant's first words in this scenario; default: the persona's opening."
     )
     turn_limit: int = Field(12, ge=2, le=50)
     resolution: Resolution
-    checks: list[Check] = []
+    checks: list[Check] = Field(default_factory=list)
 
     _check_version = field_validator("schema_version")(check_schema_version)
 
