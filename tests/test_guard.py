@@ -42,6 +42,8 @@ def test_invented_or_mixed_dutch_is_rejected(line):
     "line",
     [  # seen from the embedded model when asked for Dutch: mostly real-looking words
         "Na daardoor betyr leggers beheer at vant!",
+        "Wat de hand aardaan rij, in het word vaar som Geld hend!",
+        "Alles amerkommen!",
         (
             "Toi, een dierem neznamnen, tokh toch zo was hierau. In het merkereden, zijn het "
             "op het goveningen denken."
