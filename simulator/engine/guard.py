@@ -213,13 +213,7 @@ class Guard:
         count = len(sentences(line))
         if count > MAX_SENTENCES or len(words(line)) > MAX_WORDS:
             reasons.append(f"too long ({count} sentences, {len(words(line))} words)")
-        wrong = self._wrong_language(line)
-        if wrong:
-            reasons.append(f"wrong language ({wrong})")
-        if _matches(_ASSISTANT, line):
-            reasons.append("speaks as an assistant")
-        if _matches(_TECHNICIAN, line):
-            reasons.append("speaks as the technician")
+        reasons += self.early(line)
         if trainee and len(words(line)) >= 3 and overlap(line, trainee) >= ECHO_OVERLAP:
             reasons.append("echoes the technician")
         if trainee and is_injection(trainee) and _matches(_COMPLIANCE, line):
@@ -245,8 +239,8 @@ class Guard:
 
     def _wrong_language(self, line: str) -> str | None:
         lang, prob, margin = identify(line)
-        short = len(words(line)) < SHORT_WORDS
         said, unknown = words(line), unknown_words(line, self.lang)
+        short = len(said) < SHORT_WORDS
         if short and self.lang == "nl":
             # No invented word at all ("Alles amerkommen!"), and most words must be words of
             # the shipped content: "Ooh! Amen." is common enough, but no tenant talks like that.
