@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from scoring.behaviours import BEHAVIOURS, STANCES
 from simulator.content.base import (
@@ -15,6 +15,7 @@ from simulator.content.base import (
     Score,
     Stance,
     Strict,
+    Text,
     check_schema_version,
 )
 
@@ -56,6 +57,40 @@ class Closings(Strict):
     turn_limit: Lines
 
 
+class StepLimit(Strict):
+    """The most one trainee reply can improve the mood, however many behaviours it stacks."""
+
+    irritation: float = Field(1.5, gt=0, le=10, description="Largest drop in irritation per reply.")
+    trust: float = Field(1.5, gt=0, le=10, description="Largest rise in trust per reply.")
+
+
+# Acts every persona has besides its repertoire: answering a question, and staying a tenant when
+# the trainee says something off-topic or tries to instruct the tenant like a chatbot.
+GENERAL_ACTS = ("answer", "deflect")
+
+
+class Exchange(Strict):
+    """One authored exchange: what the trainee said and how this tenant answers it."""
+
+    trainee: Text
+    tenant: Text
+    stance: Stance
+    act: Ident = Field(description="An act of the persona's repertoire for this stance, or answer/deflect.")
+    behaviours: list[BehaviourId] = Field(
+        default_factory=list, description="The behaviours the trainee line shows."
+    )
+
+
+class Exchanges(Strict):
+    """The tenant corpus of a persona: exchanges in each language."""
+
+    nl: list[Exchange] = Field(default_factory=list)
+    en: list[Exchange] = Field(default_factory=list)
+
+    def get(self, lang: str) -> list[Exchange]:
+        return self.en if lang == "en" else self.nl
+
+
 class Persona(Strict):
     schema_version: SchemaVersion
     name: Localized
@@ -74,6 +109,12 @@ class Persona(Strict):
     opening: Lines
     repertoire: dict[Stance, dict[Ident, Lines]]
     closings: Closings
+    need_behaviours: list[BehaviourId] = Field(
+        default_factory=list,
+        description="The hidden need, as behaviours: no resolution before all were shown.",
+    )
+    step_limit: StepLimit = Field(default_factory=StepLimit)
+    exchanges: Exchanges = Field(default_factory=Exchanges)
 
     _check_version = field_validator("schema_version")(check_schema_version)
 
@@ -95,6 +136,18 @@ class Persona(Strict):
         if empty:
             raise ValueError(f"{empty[0]} has no dialogue acts; expected at least one")
         return value
+
+    @model_validator(mode="after")
+    def _exchange_acts(self) -> Persona:
+        for lang in ("nl", "en"):
+            for i, ex in enumerate(self.exchanges.get(lang)):
+                acts = self.repertoire.get(ex.stance, {})
+                if ex.act not in acts and ex.act not in GENERAL_ACTS:
+                    raise ValueError(
+                        f"@exchanges.{lang}.{i}.act: act '{ex.act}' is not an act of stance "
+                        f"'{ex.stance}'; expected one of: {', '.join([*acts, *GENERAL_ACTS])}"
+                    )
+        return self
 
     def stance_for(self, irritation: float, trust: float) -> str:
         for stance in ("hostile", "satisfied", "cooperative"):

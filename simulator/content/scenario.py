@@ -45,12 +45,18 @@ class Fact(Strict):
     id: Ident
     text: Localized
     reveal: RevealCondition | None = None
+    says: Lines | None = Field(
+        None, description="How the tenant tells this fact: first-person lines, 3+ per language."
+    )
+    asked_by: Lines | None = Field(
+        None, description="Technician questions or remarks that this fact answers."
+    )
 
 
 class Resolution(Strict):
     description: Localized
     required_behaviours: list[str] = Field(default_factory=list)
-    min_turns: int = Field(3, ge=1, le=50, description="No satisfied tenant before this turn.")
+    min_turns: int = Field(4, ge=1, le=50, description="No satisfied tenant before this turn.")
 
     @field_validator("required_behaviours")
     @classmethod

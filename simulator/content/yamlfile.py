@@ -197,12 +197,22 @@ def _problem_from(error: dict, model: type[BaseModel], tree: _Tree) -> Problem:
         message += f"; expected one of: {', '.join(allowed)}" if allowed else "; expected no extra fields"
     elif kind in ("value_error", "assertion_error"):
         text = msg.split(", ", 1)[1] if msg.startswith(("Value error, ", "Assertion failed, ")) else msg
-        message = f"{where}: {text}"
+        loc, text = _pointed(loc, text)
+        message = f"{_dotted(loc)}: {text}"
     else:
         got = error.get("input")
         shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__
         message = f"{where} is {shown}; expected: {msg[0].lower() + msg[1:]}"
     return Problem(tree.file, tree.line_of(loc), message)
+
+
+def _pointed(loc: Loc, text: str) -> tuple[Loc, str]:
+    """A model-level validator may name the value it is about: "@exchanges.nl.3.act: ..."."""
+    if not text.startswith("@") or ": " not in text:
+        return loc, text
+    path, rest = text[1:].split(": ", 1)
+    parts = tuple(int(p) if p.isdigit() else p for p in path.split("."))
+    return loc + parts, rest
 
 
 def _is_union_tag(part: Any) -> bool:

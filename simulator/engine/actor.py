@@ -1,8 +1,11 @@
-"""The actor: the language model writes the tenant's next line; the guard keeps it in character.
+"""The actor: the tenant's next line, chosen from the corpus or written by a model.
 
-A line that fails the guard is regenerated once with a corrected prompt, then replaced by an
-authored line from the persona (act x stance x language, not used recently). A failing back-end
-never stalls the session: its error is recorded and an authored line is used.
+In a language the model may speak (settings.model_langs), the model writes the line and the guard
+(form checks plus the meaning gate) keeps it in character; a rejected line is regenerated once,
+then replaced by the corpus line that answers the trainee. In any other language, or without a
+model, the corpus line is the answer straight away. When nothing in the corpus fits, an authored
+line of the director's act is used (act x stance x language, not used yet). A failing back-end
+never stalls the session: its error is recorded and the corpus answers.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 
 from simulator.content.persona import Persona
 from simulator.content.scenario import Scenario
+from simulator.engine.corpus import TenantCorpus
 from simulator.engine.director import Decision
 from simulator.engine.guard import Guard, normalise, sentences, words
 from simulator.engine.prompt import Turn, history_messages, system_prompt
@@ -32,8 +36,10 @@ class ReplyCancelled(Exception):
 @dataclass
 class TenantLine:
     text: str
-    source: str  # "model" | "fallback"
+    source: str  # "model" | "corpus" | "fallback" (the act's authored line)
     guard: list[str] = field(default_factory=list)  # why earlier attempts were rejected
+    act: str | None = None  # the act of a corpus line, when it differs from the director's
+    fact: str | None = None  # the fact id a corpus line tells
     prompt: list[dict[str, str]] | None = None  # the messages of the last model attempt
     latency_ms: int = 0
     first_token_ms: int | None = None
@@ -74,16 +80,22 @@ class TenantActor:
         backend: Any = None,
         options: Any = None,
         rng: random.Random | None = None,
+        embedder: Any = None,
+        gate: Any = None,
     ):
+        """backend None: corpus lines only (fast; deterministic checks). gate: a MeaningGate."""
         self.persona, self.scenario, self.lang = persona, scenario, lang
-        self.backend = backend  # None: authored lines only (fast, deterministic checks)
+        self.backend = backend
         self.options = options
         self.guard = Guard(lang)
+        self.gate = gate
         self.rng = rng or random.Random()
+        self.corpus = TenantCorpus(persona, scenario, lang, embedder, random.Random(self.rng.random()))
         self.names = [persona.name.get(lang), persona.background.get(lang).split(",")[0]]
 
     def messages(
-        self, decision: Decision, history: list[Turn], correction: list[str] | None = None
+        self, decision: Decision, history: list[Turn], correction: list[str] | None = None,
+        examples: list[str] | None = None,
     ) -> list[dict[str, str]]:
         facts = {f.id: f.text.get(self.lang) for f in self.scenario.facts}
         system = system_prompt(
@@ -94,7 +106,7 @@ class TenantActor:
             decision.act,
             [facts[f] for f in decision.allowed_facts if f not in decision.new_facts],
             [facts[f] for f in decision.new_facts],
-            self.authored(decision)[:EXAMPLES],
+            (examples or self.authored(decision))[:EXAMPLES],
             correction,
         )
         return [{"role": "system", "content": system}, *history_messages(history, self.lang)]
@@ -116,10 +128,12 @@ class TenantActor:
         earlier = [t.text for t in history if t.speaker == "tenant"]
         trainee = history[-1].text if history and history[-1].speaker == "trainee" else ""
         line = TenantLine(text="", source="fallback")
+        choice = self.corpus.choose(decision, trainee, earlier)
+        examples = [choice.line.text] if choice is not None else None
         if self.backend is not None:
             correction: list[str] | None = None
             for attempt in (1, 2):
-                messages = self.messages(decision, history, correction)
+                messages = self.messages(decision, history, correction, examples)
                 line.prompt, line.attempts = messages, attempt
                 try:
                     text, first = self._generate(messages, on_chunk, should_stop, started)
@@ -131,12 +145,17 @@ class TenantActor:
                 if line.first_token_ms is None:
                     line.first_token_ms = first
                 reasons = self.guard.check(text, earlier, gated, trainee)
+                if not reasons and self.gate is not None:
+                    reasons = self.gate.reasons(text)
                 if not reasons:
                     line.text, line.source = text, "model"
                     break
                 line.guard += [f"attempt {attempt}: {r}" for r in reasons]
                 correction = reasons
-        if line.source == "fallback":
+        if line.source == "fallback" and choice is not None:
+            line.text, line.source = choice.line.text, "corpus"
+            line.act, line.fact = choice.line.act, choice.line.fact
+        elif line.source == "fallback":
             line.text = self.fallback(decision, earlier)
         line.latency_ms = int((time.perf_counter() - started) * 1000)
         return line

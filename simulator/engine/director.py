@@ -14,6 +14,12 @@ from simulator.content.persona import Persona
 from simulator.content.scenario import Fact, Scenario
 
 LOW, HIGH = 0.0, 10.0
+# Each earlier turn that showed a behaviour halves what it does now: a formula recited every turn
+# wears off. Dismissive remarks never wear off (being brushed off again hurts again).
+REPEAT_DECAY = 0.5
+UNFADING = frozenset({"dismissive"})
+# A tenant who opens the door hostile is not won over before this trainee turn, whatever is said.
+HOSTILE_MIN_TURNS = 4
 OUTCOMES = ("resolved", "escalated", "turn_limit")
 # When a stance has only one act and it was used twice in a row, borrow from the nearest stance.
 NEIGHBOURS = {
@@ -59,6 +65,7 @@ class _Memory:
     state: TenantState
     turns: int = 0
     shown: set[str] = field(default_factory=set)
+    counts: dict[str, int] = field(default_factory=dict)  # turns that showed each behaviour
     acts: list[str] = field(default_factory=list)
     allowed: list[str] = field(default_factory=list)
     outcome: str | None = None
@@ -89,6 +96,7 @@ class Director:
         self.scenario = scenario
         self._rng = random.Random(seed)
         start = TenantState(persona.start.irritation, persona.start.trust)
+        self.starts_hostile = persona.stance_for(start.irritation, start.trust) == "hostile"
         self._m = _Memory(state=start)
         self._m.allowed = self._facts_now(start, set())
         self.opening = self._decide(())
@@ -126,21 +134,37 @@ class Director:
         return [f for f in self.scenario.facts if f.id not in self._m.allowed]
 
     # -- the rules ---------------------------------------------------------------------------
+    @property
+    def min_turns(self) -> int:
+        floor = HOSTILE_MIN_TURNS if self.starts_hostile else 1
+        return max(self.scenario.resolution.min_turns, floor)
+
+    def missing_for_resolution(self, shown: set[str] | frozenset[str]) -> list[str]:
+        """Behaviours the scenario's resolution and the persona's hidden need still wait for."""
+        needed = [*self.scenario.resolution.required_behaviours, *self.persona.need_behaviours]
+        return [b for b in dict.fromkeys(needed) if b not in shown]
+
     def stance_of(self, state: TenantState, turns: int, shown: set[str] | frozenset[str]) -> str:
         stance = self.persona.stance_for(state.irritation, state.trust)
-        res = self.scenario.resolution
-        if stance == "satisfied" and (
-            turns < res.min_turns or any(b not in shown for b in res.required_behaviours)
-        ):
+        if stance == "satisfied" and (turns < self.min_turns or self.missing_for_resolution(shown)):
             return "cooperative"  # minimum resistance: no instant surrender
         return stance
 
-    def next_state(self, state: TenantState, behaviours: tuple[str, ...]) -> TenantState:
-        irritation, trust = state.irritation, state.trust
+    def next_state(
+        self, state: TenantState, behaviours: tuple[str, ...], counts: dict[str, int] | None = None
+    ) -> TenantState:
+        """Reactions (fading with repetition, improvement capped per reply), then drift."""
+        counts = counts or {}
+        d_irritation = d_trust = 0.0
         for b in behaviours:
             reaction = self.persona.reactions[b]
-            irritation += reaction.irritation
-            trust += reaction.trust
+            weight = 1.0 if b in UNFADING else REPEAT_DECAY ** counts.get(b, 0)
+            d_irritation += weight * reaction.irritation
+            d_trust += weight * reaction.trust
+        # Stacking five behaviours in one sentence is not five times as good.
+        step = self.persona.step_limit
+        irritation = state.irritation + max(d_irritation, -step.irritation)
+        trust = state.trust + min(d_trust, step.trust)
         start, drift = self.persona.start, self.persona.drift
         irritation += drift * (start.irritation - irritation)
         trust += drift * (start.trust - trust)
@@ -175,8 +199,10 @@ class Director:
             raise ValueError(f"the conversation has ended ({self._m.outcome})")
         m = self._m
         m.turns += 1
+        m.state = self.next_state(m.state, ids, m.counts)
         m.shown |= set(ids)
-        m.state = self.next_state(m.state, ids)
+        for b in ids:
+            m.counts[b] = m.counts.get(b, 0) + 1
         # Facts stay allowed once allowed: the tenant cannot take back what they may have said.
         m.allowed += [f for f in self._facts_now(m.state, m.shown) if f not in m.allowed]
         m.outcome = self._ending(m.state, self.stance, m.turns)
@@ -228,14 +254,16 @@ class Director:
     # -- rewind ------------------------------------------------------------------------------
     def snapshot(self) -> tuple[_Memory, Decision]:
         m = self._m
-        copy = replace(m, shown=set(m.shown), acts=list(m.acts), allowed=list(m.allowed))
+        copy = replace(m, shown=set(m.shown), counts=dict(m.counts), acts=list(m.acts),
+                       allowed=list(m.allowed))
         copy.rng_state = self._rng.getstate()
         return copy, self._last
 
     def restore(self, snap: tuple[_Memory, Decision]) -> None:
         memory, last = snap
         self._m = replace(
-            memory, shown=set(memory.shown), acts=list(memory.acts), allowed=list(memory.allowed)
+            memory, shown=set(memory.shown), counts=dict(memory.counts), acts=list(memory.acts),
+            allowed=list(memory.allowed),
         )
         self._rng.setstate(memory.rng_state)
         self._last = last

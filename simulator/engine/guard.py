@@ -268,3 +268,7 @@ class Guard:
             if min(len(words(line)), len(words(old))) >= 3 and overlap(line, old) >= REPEAT_OVERLAP:
                 return True
         return False
+
+# For the corpus actor: what an injected instruction looks like, and words that carry no meaning.
+INJECTION_PATTERNS = tuple(_INJECTION)
+STOPWORDS = _STOPWORDS

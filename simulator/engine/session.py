@@ -44,13 +44,14 @@ class TenantTurn:
     text: str
     act: str
     stance: str
-    source: str  # "model" | "fallback" (authored lines, closings included)
+    source: str  # "model" | "corpus" | "fallback" (the act's authored lines, closings included)
     guard: list[str] = field(default_factory=list)
     latency_ms: int = 0
     first_token_ms: int | None = None
     prompt: list[dict[str, str]] | None = None
     state: TenantState | None = None
     outcome: str | None = None
+    fact: str | None = None  # the fact this line tells (corpus lines)
 
 
 def content_hash(model: Any) -> str:
@@ -90,7 +91,10 @@ class PracticeSession:
         seed: int | None = None,
         consent: bool = False,
         options: Any = None,
+        model_langs: tuple[str, ...] | None = None,
+        gate: Any = None,
     ):
+        """model_langs: languages the back-end may speak (None: any); others use the corpus."""
         if lang not in ("nl", "en"):
             raise SessionError(f"unknown language '{lang}'; expected nl or en")
         check_ids(library, persona_id, scenario_id)
@@ -100,8 +104,11 @@ class PracticeSession:
         self.scorer, self.store, self.mode = scorer, store, mode
         rng = random.Random(seed)
         self.director = Director(self.persona, self.scenario, seed=rng.randrange(2**32))
+        speaks = backend is not None and (model_langs is None or lang in model_langs)
         self.actor = TenantActor(
-            self.persona, self.scenario, lang, backend, options, random.Random(rng.randrange(2**32))
+            self.persona, self.scenario, lang, backend if speaks else None, options,
+            random.Random(rng.randrange(2**32)), embedder=getattr(scorer, "embedder", None),
+            gate=gate,
         )
         # A scenario may set the scene differently (e.g. the technician is already inside).
         openings = getattr(self.scenario, "opening", None) or self.persona.opening
@@ -217,8 +224,9 @@ class PracticeSession:
         else:
             gated = {f.id: f.text.get(self.lang) for f in self.director.gated_facts()}
             line = self.actor.speak(decision, self.history, gated, on_chunk, should_stop)
-            turn = TenantTurn(line.text, decision.act, decision.stance, line.source, line.guard,
-                              line.latency_ms, line.first_token_ms, line.prompt, decision.state)
+            turn = TenantTurn(line.text, line.act or decision.act, decision.stance, line.source,
+                              line.guard, line.latency_ms, line.first_token_ms, line.prompt,
+                              decision.state, fact=line.fact)
         self.history.append(Turn("tenant", turn.text))
         self.tenant_turns.append(turn)
         self._pending = None

@@ -1,0 +1,202 @@
+"""The responsive actor's memory: the tenant corpus, and the choice of the line that answers.
+
+Among the lines the director allows (this persona, language and stance, the allowed facts) it
+picks the one that answers what the trainee just said: a question about an allowed fact gets a
+line that tells that fact, an off-topic or injected instruction gets a puzzled tenant, anything
+else gets the exchange whose trainee line is most like this one (by meaning and by words, with
+the same behaviours shown). A line is never said twice in one session.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+from typing import Any
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.content.persona import Persona
+from simulator.content.scenario import Scenario
+from simulator.engine.director import NEIGHBOURS, Decision
+from simulator.engine.guard import INJECTION_PATTERNS, STOPWORDS, normalise
+
+MIN_CANDIDATES = 3  # fewer unused exchanges in this stance: also look in the nearest stance
+FACT_MIN = 0.45  # relevance a question needs to a fact before the tenant tells it
+EXCHANGE_MIN = 0.12  # below this nothing in the corpus answers; the act's own line is used
+BEHAVIOUR_WEIGHT = 0.25
+ACT_WEIGHT = 0.06
+JITTER = 0.03  # seeded: the same line does not always win a near tie
+QUESTION_START = re.compile(
+    r"^\s*(?:wat|waar|wanneer|hoe|waarom|welke?|wie|hoelang|sinds|vertel|kunt|kun|kan|heeft|"
+    r"hebt|heb|is|zijn|weet|mag|what|where|when|how|why|which|who|tell|can|could|do|does|did|"
+    r"have|has|is|are|was|were)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class CorpusLine:
+    text: str
+    kind: str  # "exchange" | "fact" | "act"
+    act: str
+    stance: str | None = None
+    cue: str = ""  # the trainee line (exchange) it answers
+    behaviours: tuple[str, ...] = ()
+    fact: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    line: CorpusLine
+    score: float
+    why: str  # "fact", "deflect", "exchange", "act"
+
+
+def is_question(text: str) -> bool:
+    return "?" in text or bool(QUESTION_START.match(text))
+
+
+def is_injection(text: str) -> bool:
+    return any(re.search(p, text, re.IGNORECASE) for p in INJECTION_PATTERNS)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "en", "es", "ed", "e", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in normalise(text).split() if w not in STOPWORDS and len(w) > 1)
+
+
+def word_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / float(np.sqrt(len(a) * len(b))) if a and b else 0.0
+
+
+class TenantCorpus:
+    """The lines one persona may say in one scenario and language, ready to be chosen from."""
+
+    def __init__(self, persona: Persona, scenario: Scenario, lang: str, embedder: Any = None,
+                 rng: random.Random | None = None):
+        """embedder: a scoring.embedder.Embedder (None: words only, as in headless checks)."""
+        self.persona, self.scenario, self.lang = persona, scenario, lang
+        self.embedder = embedder
+        self.rng = rng or random.Random()
+        self.exchanges = [
+            CorpusLine(e.tenant, "exchange", e.act, e.stance, e.trainee, tuple(e.behaviours))
+            for e in persona.exchanges.get(lang)
+        ]
+        self.facts: dict[str, list[CorpusLine]] = {}
+        self.fact_cues: dict[str, list[str]] = {}
+        for fact in scenario.facts:
+            says = fact.says.get(lang) if fact.says else [fact.text.get(lang)]
+            self.facts[fact.id] = [CorpusLine(t, "fact", "answer", fact=fact.id) for t in says]
+            asked = list(fact.asked_by.get(lang)) if fact.asked_by else []
+            self.fact_cues[fact.id] = asked + [fact.text.get(lang)]
+        self._vectors: dict[str, np.ndarray] | None = None
+
+    # -- similarity --------------------------------------------------------------------------
+    def _cue_vectors(self) -> dict[str, np.ndarray]:
+        if self._vectors is None:
+            texts = sorted({e.cue for e in self.exchanges}
+                           | {c for cues in self.fact_cues.values() for c in cues})
+            self._vectors = {}
+            if self.embedder is not None and texts:
+                from scoring.embedder import EmbeddingCache
+
+                # Cached by content hash: only new or edited corpus lines are ever embedded.
+                matrix, _ = EmbeddingCache(self.embedder.model_id).embed(self.embedder, texts)
+                self._vectors = dict(zip(texts, matrix))
+        return self._vectors
+
+    def relevance(self, trainee: str, cues: list[str], vector: np.ndarray | None) -> float:
+        """How well `trainee` matches the best of `cues`: meaning (if embedded) and words."""
+        words = content_words(trainee)
+        vectors = self._cue_vectors() if vector is not None else {}
+        best = 0.0
+        for cue in cues:
+            lexical = word_overlap(words, content_words(cue))
+            if vector is not None and cue in vectors:
+                best = max(best, 0.6 * float(vectors[cue] @ vector) + 0.4 * lexical)
+            else:
+                best = max(best, lexical)
+        return best
+
+    def _vector(self, trainee: str) -> np.ndarray | None:
+        if self.embedder is None:
+            return None
+        self._cue_vectors()
+        return self.embedder.encode([trainee])[0]
+
+    # -- the choice --------------------------------------------------------------------------
+    def choose(self, decision: Decision, trainee: str, said: Sequence[str]) -> Choice | None:
+        """The line that answers `trainee` now; None when nothing fits (use the act's line)."""
+        spent = {normalise(t) for t in said}
+        vector = self._vector(trainee) if trainee else None
+        fact = self._fact_answer(decision, trainee, vector, spent)
+        if fact is not None:
+            return fact
+        return self._exchange(decision, trainee, vector, spent)
+
+    def _fresh_fact_line(self, fact_id: str, spent: set[str]) -> CorpusLine | None:
+        fresh = [ln for ln in self.facts.get(fact_id, []) if normalise(ln.text) not in spent]
+        return self.rng.choice(fresh) if fresh else None
+
+    def _fact_answer(self, decision: Decision, trainee: str, vector: np.ndarray | None,
+                     spent: set[str]) -> Choice | None:
+        if not trainee or not is_question(trainee) or is_injection(trainee):
+            return None
+        scored = sorted(
+            ((self.relevance(trainee, self.fact_cues[f.id], vector), f.id)
+             for f in self.scenario.facts), reverse=True)
+        best_score, best_id = scored[0] if scored else (0.0, None)
+        if best_id is not None and best_score >= FACT_MIN:
+            if best_id not in decision.allowed_facts:
+                return None  # asked about something the tenant will not tell yet
+            line = self._fresh_fact_line(best_id, spent)
+            if line is not None:
+                return Choice(line, best_score, "fact")
+        # The question just earned a fact the tenant kept back: now it comes out.
+        for fact_id in decision.new_facts:
+            line = self._fresh_fact_line(fact_id, spent)
+            if line is not None:
+                return Choice(line, best_score, "fact")
+        return None
+
+    def _candidates(self, decision: Decision, spent: set[str], deflect: bool) -> list[CorpusLine]:
+        # Off-topic lines are not always recognisable as injections, so deflections always compete
+        # on similarity; a recognised injection gets nothing but a deflection.
+        pool = [e for e in self.exchanges if normalise(e.text) not in spent
+                and (e.act == "deflect" or not deflect)]
+        out: list[CorpusLine] = []
+        for stance in (decision.stance, *NEIGHBOURS[decision.stance]):
+            out += [e for e in pool if e.stance == stance]
+            if len(out) >= MIN_CANDIDATES:
+                break
+        return out
+
+    def _exchange(self, decision: Decision, trainee: str, vector: np.ndarray | None,
+                  spent: set[str]) -> Choice | None:
+        deflect = bool(trainee) and is_injection(trainee)
+        candidates = self._candidates(decision, spent, deflect)
+        shown = set(decision.behaviours)
+        best: tuple[float, CorpusLine] | None = None
+        for line in candidates:
+            relevance = self.relevance(trainee, [line.cue], vector) if trainee else 0.0
+            union = shown | set(line.behaviours)
+            overlap = len(shown & set(line.behaviours)) / len(union) if union else 0.0
+            score = relevance + BEHAVIOUR_WEIGHT * overlap + ACT_WEIGHT * (line.act == decision.act)
+            score += JITTER * self.rng.random() + (0.5 if line.stance == decision.stance else 0)
+            if best is None or score > best[0]:
+                best = (score, line)
+        if best is None:
+            return None
+        score, line = best
+        score -= 0.5 if line.stance == decision.stance else 0
+        if score < EXCHANGE_MIN and not deflect:
+            return None
+        return Choice(line, round(score, 3), "deflect" if deflect else "exchange")
