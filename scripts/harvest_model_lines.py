@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--per-pair", type=int, default=20, help="model lines per persona x language")
     parser.add_argument("--out", type=Path, default=Path("harvested.jsonl"))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--persona", action="append", help="only these personas")
     args = parser.parse_args()
 
     from simulator.backends import make_backend
@@ -76,7 +77,8 @@ def main() -> None:
     library = load_library()
     rng = random.Random(args.seed)
     with args.out.open("a", encoding="utf-8") as out:
-        for pid, lang in itertools.product(sorted(library.personas), ("nl", "en")):
+        personas = args.persona or sorted(library.personas)
+        for pid, lang in itertools.product(personas, ("nl", "en")):
             scenarios = library.scenarios_for(pid)
             lines = trainee_lines(lang)
             done = 0

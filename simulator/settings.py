@@ -45,6 +45,21 @@ class Settings(BaseModel):
     embedder: str | None = None  # None: the embedded all-MiniLM-L6-v2
     generation: GenerationOptions = Field(default_factory=GenerationOptions)
     timeout: float = Field(60.0, gt=0)  # seconds a model server may stay silent mid-answer
+    # Languages the tenant model may speak; in the others the tenant corpus answers. None: every
+    # language for a model you configured, none for the embedded SmolLM2-135M (it cannot speak
+    # Dutch and leaves the scene in English: measured, see benchmarks/tenant_fidelity.py).
+    model_langs: list[Literal["nl", "en"]] | None = None
+
+
+def model_languages(settings: Any) -> tuple[str, ...]:
+    """The languages in which the tenant model writes the lines (see Settings.model_langs)."""
+    chosen = getattr(settings, "model_langs", None)
+    if chosen is not None:
+        return tuple(chosen)
+    embedded = getattr(settings, "backend", "transformers") == "transformers" and not getattr(
+        settings, "model", None
+    )
+    return () if embedded else ("nl", "en")
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -89,10 +104,29 @@ def backend_options(func: Any) -> Any:
             help="OpenAI-compatible server, e.g. http://127.0.0.1:8000 (openai).",
         ),
         click.option("--api-key", default=None, help="API key for the server (openai)."),
+        click.option(
+            "--model-langs",
+            default=None,
+            callback=_parse_langs,
+            help="Languages the model may speak, e.g. 'en' or 'nl,en' or 'none' (the tenant "
+            "corpus answers in the others; default: none for the embedded model, all otherwise).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _parse_langs(ctx: Any, param: Any, value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    langs = [part.strip() for part in value.split(",") if part.strip()]
+    if langs == ["none"]:
+        return []
+    bad = [lang for lang in langs if lang not in ("nl", "en")]
+    if bad:
+        raise click.BadParameter(f"unknown language '{bad[0]}'; expected nl, en or none")
+    return langs
 
 
 def save_settings(settings: Settings) -> Path:

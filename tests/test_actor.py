@@ -97,19 +97,31 @@ def test_a_failing_line_is_regenerated_once_with_the_problem_named(library):
     assert retry.rstrip().endswith("Answer in English only.")  # the language still comes last
 
 
-def test_two_failures_give_an_authored_line_for_act_stance_and_language(library):
+def corpus_lines(actor, stance=None) -> list[str]:
+    return [e.tenant for e in actor.persona.exchanges.get(actor.lang)
+            if stance is None or e.stance == stance]
+
+
+def without_corpus(library, persona="grumpy"):
+    p = library.personas[persona]
+    return p.model_copy(update={"exchanges": type(p.exchanges)()})
+
+
+def test_two_failures_give_the_corpus_line_for_stance_and_language(library):
     backend = Scripted(["I am fed up with waiting.", "Goedemiddag, ik ben de monteur."])
     actor, director = actor_for(library, "nl", backend)
     decision = director.observe(["dismissive"])
     line = actor.speak(decision, HISTORY_NL, {})
-    assert line.source == "fallback" and line.attempts == 2
-    assert line.text in actor.persona.repertoire[decision.act_stance][decision.act].nl
+    assert line.source == "corpus" and line.attempts == 2
+    assert line.text in corpus_lines(actor, decision.stance)
     assert line.guard == ["attempt 1: wrong language (en)",
                           "attempt 2: speaks as the technician"]
 
 
 def test_fallback_avoids_lines_already_said(library):
-    actor, director = actor_for(library, "nl", None)
+    scenario = library.scenarios["repeat-visit"]
+    actor = TenantActor(without_corpus(library), scenario, "nl", None, rng=random.Random(0))
+    director = Director(actor.persona, scenario, seed=0)
     decision = director.observe([])
     authored = actor.authored(decision)
     said = authored[:-1]
@@ -121,7 +133,7 @@ def test_a_backend_error_falls_back_with_the_reason(library):
     backend = Scripted([BackendError("server at http://127.0.0.1:9 is down")])
     actor, director = actor_for(library, "en", backend)
     line = actor.speak(director.observe([]), HISTORY_EN, {})
-    assert line.source == "fallback" and line.text
+    assert line.source == "corpus" and line.text in corpus_lines(actor)
     assert line.guard == ["backend: server at http://127.0.0.1:9 is down"]
     assert len(backend.calls) == 1  # a broken back-end is not asked twice
 
@@ -132,16 +144,24 @@ def test_the_gated_fact_guard_uses_what_the_director_hides(library):
     backend = Scripted([hidden.text.nl, hidden.text.nl + " Echt waar."])
     actor.backend = backend
     line = actor.speak(director.observe([]), HISTORY_NL, gated(director, "nl"))
-    assert line.source == "fallback"
+    assert line.source == "corpus" and line.fact is None
     assert f"attempt 1: reveals fact '{hidden.id}' too early" in line.guard
 
 
-def test_without_a_backend_the_tenant_speaks_authored_lines(library):
+def test_without_a_backend_the_tenant_answers_from_the_corpus(library):
     actor, director = actor_for(library, "en", None)
     decision = director.observe([])
     line = actor.speak(decision, HISTORY_EN, {})
-    assert line.source == "fallback" and line.guard == [] and line.prompt is None
-    assert line.text in actor.authored(decision)
+    assert line.source == "corpus" and line.guard == [] and line.prompt is None
+    assert line.text in corpus_lines(actor, decision.stance)
+
+
+def test_without_a_corpus_the_tenant_speaks_the_acts_authored_lines(library):
+    scenario = library.scenarios["repeat-visit"]
+    actor = TenantActor(without_corpus(library), scenario, "en", None, rng=random.Random(0))
+    decision = Director(actor.persona, scenario, seed=0).observe([])
+    line = actor.speak(decision, HISTORY_EN, {})
+    assert line.source == "fallback" and line.text in actor.authored(decision)
 
 
 def test_stopping_mid_reply_cancels_it(library):

@@ -241,3 +241,18 @@ def test_lenient_library_leaves_out_only_the_broken_file(roleplay_home):
     library = load_library(strict=False)
     assert "grumpy" in library.personas and "broken" not in library.personas
     assert {Path(p.file).name for p in library.problems} == {"broken.yaml"}
+
+
+def test_an_exchange_with_an_act_the_stance_lacks_names_its_line(tmp_path):
+    text = persona_text(**{"      act: ask_question\n      behaviours: [greet_introduce]":
+                           "      act: thank\n      behaviours: [greet_introduce]"})
+    path = write(tmp_path, "personas", "p.yaml", text)
+    assert_problem(run_validate(path), path, line_of(text, "act: thank"),
+                   "exchanges.nl.0.act", "'thank' is not an act of stance 'guarded'", "deflect")
+
+
+def test_an_exchange_with_an_unknown_behaviour_names_its_line(tmp_path):
+    text = persona_text(**{"      behaviours: [open_question]": "      behaviours: [open_questions]"})
+    path = write(tmp_path, "personas", "p.yaml", text)
+    assert_problem(run_validate(path), path, line_of(text, "[open_questions]"),
+                   "unknown behaviour id 'open_questions'")

@@ -50,6 +50,12 @@ def persona() -> Persona:
     return load_persona(TEMPLATE)  # start 4/4, drift 0.1
 
 
+def unlimited(persona: Persona) -> Persona:
+    """The persona without a step limit: one reply may move it all the way."""
+    return Persona.model_validate({**persona.model_dump(),
+                                   "step_limit": {"irritation": 10, "trust": 10}})
+
+
 def with_acts(persona: Persona, stance: str, acts: dict) -> Persona:
     repertoire = persona.model_dump()["repertoire"]
     repertoire[stance] = acts
@@ -89,16 +95,44 @@ def test_state_is_clamped_to_0_and_10(persona):
     for _ in range(3):
         state = director.observe(["dismissive"]).state
         assert 0 <= state.trust <= 10 and 0 <= state.irritation <= 10
-    good = Director(persona, scenario(turn_limit=50))
+    good = Director(unlimited(persona), scenario(turn_limit=50))
     state = good.observe([b for b in BEHAVIOURS if b != "dismissive"]).state
     # 4 - 5.5 = -1.5, drift to -0.95, clamped to 0; trust 4 + 8 = 12, drift to 11.2, clamped to 10
     assert state == TenantState(0, 10)
+
+
+def test_stacking_every_behaviour_in_one_reply_moves_the_tenant_one_step(persona):
+    state = Director(persona, scenario()).observe([b for b in BEHAVIOURS if b != "dismissive"]).state
+    # irritation 4 - 5.5 is capped at 4 - 1.5 = 2.5, drift to 2.65; trust 4 + 8 capped at 5.5 -> 5.35
+    assert state == TenantState(2.65, 5.35)
+    one = Director(persona, scenario()).observe(["acknowledge_emotion"]).state
+    assert one == TenantState(3.1, 4.9)  # below the limit a behaviour counts in full
+
+
+def test_a_repeated_behaviour_counts_half_as_much_each_time(persona):
+    # open_question gives trust +1: 1, 0.5, 0.25, 0.125 before drift (undone here: start 4, 0.1)
+    moves = []
+    d = Director(persona, scenario(turn_limit=50))
+    for _ in range(4):
+        t = d.state.trust
+        d.observe(["open_question"])
+        moves.append(round((d.state.trust - 0.1 * 4) / 0.9 - t, 3))
+    assert moves == [1.0, 0.5, 0.25, 0.125]
+
+
+def test_a_dismissive_remark_hurts_as_much_the_second_time(persona):
+    director = Director(persona, scenario(turn_limit=50))
+    first = director.observe(["dismissive"]).state.irritation - 4
+    before = director.state.irritation
+    second = director.observe(["dismissive"]).state.irritation
+    assert round((second - 0.4) / 0.9 - before, 3) == round((first + 4 - 0.4) / 0.9 - 4, 3) == 2
 
 
 def test_clamping_with_extreme_reactions(persona):
     data = persona.model_dump()
     data["reactions"]["dismissive"] = {"irritation": 10, "trust": -10}
     data["reactions"]["apologize"] = {"irritation": -10, "trust": 10}
+    data["step_limit"] = {"irritation": 10, "trust": 10}
     extreme = Persona.model_validate(data)
     up = Director(extreme, scenario()).observe(["dismissive"])
     assert up.state == TenantState(10, 0) and up.outcome == "escalated"
@@ -164,7 +198,7 @@ def test_facts_wait_for_trust_and_for_behaviours(persona):
 
 
 def test_no_satisfied_tenant_before_min_turns(persona):
-    director = Director(persona, scenario(turn_limit=20))
+    director = Director(unlimited(persona), scenario(turn_limit=20))
     everything = [b for b in BEHAVIOURS if b != "dismissive"]
     first = director.observe(everything)
     assert persona.stance_for(first.state.irritation, first.state.trust) == "satisfied"
@@ -178,7 +212,7 @@ def test_no_satisfied_tenant_before_min_turns(persona):
 def test_no_satisfied_tenant_before_the_required_behaviours(persona):
     resolution = {"description": {"nl": "K", "en": "D"}, "min_turns": 1,
                   "required_behaviours": ["close_next_steps"]}
-    director = Director(persona, scenario(resolution=resolution, turn_limit=20))
+    director = Director(unlimited(persona), scenario(resolution=resolution, turn_limit=20))
     good = ["acknowledge_emotion", "explain_plan", "greet_introduce", "care_for_home"]
     for _ in range(3):
         decision = director.observe(good)
@@ -205,10 +239,36 @@ def test_turn_limit_ends_the_conversation(persona):
     assert director.closing("en") in persona.closings.turn_limit.en
 
 
+def test_no_satisfied_tenant_before_the_hidden_need_is_met(persona):
+    needy = Persona.model_validate({**unlimited(persona).model_dump(),
+                                    "need_behaviours": ["paraphrase"]})
+    director = Director(needy, scenario(turn_limit=20))
+    good = ["acknowledge_emotion", "explain_plan", "close_next_steps", "open_question"]
+    for _ in range(4):
+        decision = director.observe(good)
+        assert decision.stance == "cooperative" and not decision.finished
+    assert director.observe(["paraphrase"]).outcome == "resolved"
+
+
+def test_a_tenant_who_opens_hostile_is_not_won_before_turn_4(persona):
+    angry = Persona.model_validate({**unlimited(persona).model_dump(),
+                                    "start": {"irritation": 8, "trust": 3}})
+    director = Director(angry, scenario(turn_limit=20))  # the scenario asks only 3 turns
+    assert director.opening.stance == "hostile" and director.min_turns == 4
+    everything = [b for b in BEHAVIOURS if b != "dismissive"]
+    stances = [director.observe(everything).stance for _ in range(4)]
+    assert stances[:3] == ["cooperative"] * 3 and director.outcome == "resolved"
+
+
 def test_resolved_closing_line_in_the_session_language(persona):
     director = Director(persona, scenario(turn_limit=20))
-    while not director.finished:
-        director.observe(["acknowledge_emotion", "explain_plan", "close_next_steps"])
+    turns = [["acknowledge_emotion", "greet_introduce"], ["explain_plan", "open_question"],
+             ["close_next_steps", "paraphrase"], ["care_for_home", "ask_permission"],
+             ["apologize", "check_understanding"]] * 4
+    for behaviours in turns:
+        if director.finished:
+            break
+        director.observe(behaviours)
     assert director.outcome == "resolved"
     assert director.closing("en") in persona.closings.resolved.en
 

@@ -168,7 +168,7 @@ def test_a_broken_backend_never_stalls_the_session(library, store):
     for _ in range(3):
         session.say("Hello", behaviours=["greet_introduce"])
         reply = session.reply()
-        assert reply.source == "fallback" and reply.text
+        assert reply.source == "corpus" and reply.text
         assert reply.guard == ["backend: connection refused"]
     texts = [t.text for t in session.tenant_turns]
     assert len(set(texts)) == len(texts)  # authored lines are not repeated

@@ -154,3 +154,37 @@ def test_installed_roleplay_validates_shipped_content() -> None:
         [*command, "validate"], check=False, cwd=REPO, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("persona_id", sorted(PERSONAS))
+def test_persona_corpus_covers_every_act_in_both_languages(library: Library, persona_id: str):
+    persona = library.personas[persona_id]
+    for lang in LANGS:
+        exchanges = persona.exchanges.get(lang)
+        assert len(exchanges) >= 60, f"{persona_id}.{lang}: {len(exchanges)} exchanges"
+        covered = {(e.stance, e.act) for e in exchanges}
+        missing = [(s, a) for s in STANCES for a in persona.repertoire[s] if (s, a) not in covered]
+        assert not missing, f"{persona_id}.{lang}: no exchange for {missing}"
+        acts = {e.act for e in exchanges}
+        assert {"answer", "deflect"} <= acts, f"{persona_id}.{lang}: no answers or deflections"
+        tenant = [e.tenant for e in exchanges]
+        assert len(set(tenant)) == len(tenant), f"{persona_id}.{lang}: a tenant line twice"
+
+
+def test_no_two_personas_share_a_corpus_line(library: Library):
+    seen: dict[str, str] = {}
+    for pid, persona in library.personas.items():
+        for lang in LANGS:
+            for e in persona.exchanges.get(lang):
+                assert seen.setdefault(e.tenant, pid) == pid, f"{e.tenant!r}: {seen[e.tenant]}, {pid}"
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SCENARIOS))
+def test_every_fact_has_first_person_lines_and_questions(library: Library, scenario_id: str):
+    for fact in library.scenarios[scenario_id].facts:
+        assert fact.says and fact.asked_by, f"{scenario_id}.{fact.id}"
+        for lang in LANGS:
+            assert len(fact.says.get(lang)) >= 3 and len(fact.asked_by.get(lang)) >= 3
+            third = [t for t in fact.says.get(lang) if t.lower().startswith(("de huurder",
+                                                                              "the tenant"))]
+            assert not third, f"{scenario_id}.{fact.id}: third person: {third}"

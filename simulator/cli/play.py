@@ -39,10 +39,14 @@ class _Unavailable:
         raise BackendError(self.message)
 
 
-def _backend(backend_kwargs: dict) -> tuple[Any, Any]:
-    """(back-end, generation options) from settings and flags; loaded, with progress on stderr."""
+def _backend(backend_kwargs: dict, lang: str | None = None) -> tuple[Any, Any]:
+    """(back-end, generation options) from settings and flags; loaded, with progress on stderr.
+
+    The back-end is None when the model may not speak `lang` (settings.model_langs): the tenant
+    corpus answers then, and the model is never loaded.
+    """
     from simulator.backends import BackendError, make_backend
-    from simulator.settings import settings_from_cli
+    from simulator.settings import model_languages, settings_from_cli
 
     try:
         settings = settings_from_cli(**backend_kwargs)
@@ -50,6 +54,8 @@ def _backend(backend_kwargs: dict) -> tuple[Any, Any]:
     except (BackendError, ValueError) as err:
         raise click.ClickException(str(err))
     options = getattr(settings, "generation", None)
+    if lang is not None and lang not in model_languages(settings):
+        return None, options
     try:
         backend.load(progress=_progress)
     except BackendError as err:
@@ -66,6 +72,12 @@ def _scorer() -> Any:
     except Exception as err:  # noqa: BLE001 - a missing embedding model is a user problem
         raise click.ClickException(f"the scoring model could not be loaded: {err}")
     return scorer
+
+
+def _gate(scorer: Any) -> Any:
+    from simulator.engine.meaning import MeaningGate
+
+    return MeaningGate.for_embedder(scorer.embedder)
 
 
 def _store() -> Any:
@@ -98,6 +110,7 @@ def turn_record(turn: Any, reply: Any) -> dict:
         "act": reply.act,
         "tenant": reply.text,
         "source": reply.source,
+        "fact": reply.fact,
         "guard": list(reply.guard),
         "latency_ms": reply.latency_ms,
         "first_token_ms": reply.first_token_ms,
@@ -123,7 +136,7 @@ class _Printer:
         if problem and not self.warned:
             self.warned = True
             click.echo(f"Notice: the model did not answer ({problem[9:]}); "
-                       "the tenant speaks authored lines.", err=True)
+                       "the tenant answers from its corpus.", err=True)
         if self.as_json:
             click.echo(json.dumps(turn_record(turn, reply), ensure_ascii=False))
             return
@@ -160,10 +173,12 @@ def play(persona_id: str, scenario_id: str, lang: str, script: Path | None, as_j
         check_ids(library, persona_id, scenario_id)
     except SessionError as err:
         raise click.ClickException(str(err))
-    backend, options = _backend(backend_kwargs)
+    backend, options = _backend(backend_kwargs, lang)
+    scorer = _scorer()
     session = PracticeSession(
-        library, persona_id, scenario_id, lang, backend=backend, scorer=_scorer(),
+        library, persona_id, scenario_id, lang, backend=backend, scorer=scorer,
         store=_store(), trainee=trainee, mode="practice", seed=seed, options=options,
+        gate=_gate(scorer) if backend is not None else None,
     )
     out = _Printer(as_json, session.persona.name.get(lang))
     out.opening(session.opening, session.stance)

@@ -51,6 +51,13 @@ class ModelHub:
             return self._backend
 
     @property
+    def gate(self) -> Any:
+        """The meaning gate for model lines, on the scorer's embedder."""
+        from simulator.engine.meaning import MeaningGate
+
+        return MeaningGate.for_embedder(self.scorer.embedder)
+
+    @property
     def scorer(self) -> Any:
         with self._lock:
             if self._scorer is None:
@@ -65,17 +72,26 @@ class ModelHub:
             s = self.settings
         except Exception as err:  # noqa: BLE001 - broken config file: say so instead of crashing the app
             return f"settings: {err}"
-        parts = [field(s, "backend", default="?"),
-                 field(s, "model", default=None) or "SmolLM2-135M",
-                 field(s, "embedder", default=None) or "MiniLM-L6"]
+        from simulator.settings import model_languages
+
+        langs = model_languages(s)
+        tenant = [field(s, "backend", default="?"), field(s, "model", default=None) or "SmolLM2-135M"]
+        if not langs:
+            tenant = ["corpus"]  # the model speaks no language: it is never loaded
+        elif len(langs) < 2:
+            tenant[-1] += f" ({'/'.join(langs)})"
+        parts = [*tenant, field(s, "embedder", default=None) or "MiniLM-L6"]
         return " · ".join(str(p) for p in parts if p)
 
     def warm_up(self, progress: Progress) -> dict[str, str]:
         """Load the embedder and the tenant model; errors are kept, never raised."""
         try:
+            from simulator.settings import model_languages
+
             self._load("scorer", lambda: self.scorer.load(progress=progress))
-            self._load("backend", lambda: self.backend.load(
-                progress=lambda message, fraction=None: progress(message)))
+            if model_languages(self.settings):
+                self._load("backend", lambda: self.backend.load(
+                    progress=lambda message, fraction=None: progress(message)))
         finally:
             self.ready.set()
         return dict(self.errors)
@@ -92,10 +108,14 @@ def default_session_factory(hub: ModelHub) -> Callable[..., Any]:
 
     def make(*, library, persona_id, scenario_id, lang, trainee, mode, consent=False, store=None):
         from simulator.engine.session import PracticeSession
+        from simulator.settings import model_languages
 
+        langs = model_languages(hub.settings)
         return PracticeSession(
-            library, persona_id, scenario_id, lang, backend=hub.backend, scorer=hub.scorer,
-            store=store, trainee=trainee, mode=mode, consent=consent,
+            library, persona_id, scenario_id, lang, backend=hub.backend if langs else None,
+            scorer=hub.scorer, store=store, trainee=trainee, mode=mode, consent=consent,
+            options=getattr(hub.settings, "generation", None), model_langs=langs,
+            gate=hub.gate if langs else None,
         )
 
     return make
