@@ -1,13 +1,13 @@
-"""Train the meaning gate for the configured embedder and ship its weights. One command:
+"""Train the meaning gate for the configured embedder and report it. One command:
 
-    .venv/bin/python scripts/train_meaning_gate.py [--offscene FILE ...] [--dry-run]
+    .venv/bin/python scripts/train_meaning_gate.py [--offscene FILE ...]
 
 In scene: every tenant line of the shipped content (corpus, acts, openings, closings, facts).
 Out of scene: simulator/engine/data/offscene.jsonl, lines harvested from the embedded model
 (scripts/harvest_model_lines.py) plus written examples; --offscene FILE adds harvested files
 (JSON lines with "text" and "lang") to it first. A fixed quarter of the lines (by text hash) is
 held out; the report gives the share of held-out out-of-scene lines rejected (target >= 95%) and
-of held-out corpus lines rejected (target <= 5%). Writes simulator/engine/data/meaning_gate.json.
+of held-out corpus lines rejected (target <= 5%). The app trains the same gate on first use.
 """
 
 from __future__ import annotations
@@ -46,28 +46,16 @@ def add_offscene(files: list[Path]) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offscene", type=Path, action="append", default=[])
-    parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
     args = parser.parse_args()
 
     from scoring.embedder import make_embedder
-    from simulator.engine.meaning import WEIGHTS, train
+    from simulator.engine.meaning import train
 
     if args.offscene:
         print(f"added {add_offscene(args.offscene)} out-of-scene lines")
     embedder = make_embedder()
     gate, report = train(embedder)
     print(json.dumps({"model": embedder.model_id, **report}, indent=2))
-    if args.dry_run:
-        return
-    shipped = json.loads(WEIGHTS.read_text(encoding="utf-8")) if WEIGHTS.exists() else {}
-    shipped[embedder.model_id] = {
-        "weights": [round(float(w), 6) for w in gate.weights],
-        "bias": round(gate.bias, 6),
-        "threshold": gate.threshold,
-        "report": report,
-    }
-    WEIGHTS.write_text(json.dumps(shipped) + "\n", encoding="utf-8")
-    print(f"wrote {WEIGHTS}")
 
 
 if __name__ == "__main__":

@@ -24,9 +24,12 @@ from simulator.engine.guard import INJECTION_PATTERNS, STOPWORDS, normalise
 
 MIN_CANDIDATES = 3  # fewer unused exchanges in this stance: also look in the nearest stance
 FACT_MIN = 0.45  # relevance a question needs to a fact before the tenant tells it
+FACT_RETELL = 0.6  # ... and to a fact already told before the tenant tells it again
+OFF_TOPIC_MIN = 0.35  # relevance to an off-topic corpus line before the tenant deflects
 EXCHANGE_MIN = 0.12  # below this nothing in the corpus answers; the act's own line is used
 BEHAVIOUR_WEIGHT = 0.25
 ACT_WEIGHT = 0.06
+DISMISSIVE_WEIGHT = 0.2
 JITTER = 0.03  # seeded: the same line does not always win a near tie
 QUESTION_START = re.compile(
     r"^\s*(?:wat|waar|wanneer|hoe|waarom|welke?|wie|hoelang|sinds|vertel|kunt|kun|kan|heeft|"
@@ -45,6 +48,7 @@ class CorpusLine:
     cue: str = ""  # the trainee line (exchange) it answers
     behaviours: tuple[str, ...] = ()
     fact: str | None = None
+    needs: frozenset[str] = frozenset()  # words the trainee must have said (see echoes())
 
 
 @dataclass(frozen=True)
@@ -54,12 +58,33 @@ class Choice:
     why: str  # "fact", "deflect", "exchange", "act"
 
 
+DAYS = frozenset(
+    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag monday tuesday wednesday thursday "
+    "friday saturday sunday januari februari maart april mei juni juli augustus september oktober "
+    "november december january february march june july august october".split()
+)
+
+
+def echoes(cue: str, tenant: str) -> frozenset[str]:
+    """Specifics the tenant line takes over from its trainee line: a name, a day, a number.
+
+    "Kim, eigen nummer." only answers a trainee who said Kim; said to Sam, it is wrong.
+    """
+    words = re.findall(r"\w+", cue)
+    specific = {w.lower() for i, w in enumerate(words)
+                if any(c.isdigit() for c in w) or w.lower() in DAYS or (i > 0 and w[:1].isupper() and w != "I")}
+    return frozenset(w for w in specific if re.search(rf"\b{re.escape(w)}\b", tenant.lower()))
+
+
 def is_question(text: str) -> bool:
     return "?" in text or bool(QUESTION_START.match(text))
 
 
+ROLE_SWAP = (r"\bjij bent (?:nu )?(?:de|een)\b", r"\byou(?:'re| are) (?:now )?the (?:technician|tenant)\b")
+
+
 def is_injection(text: str) -> bool:
-    return any(re.search(p, text, re.IGNORECASE) for p in INJECTION_PATTERNS)
+    return any(re.search(p, text, re.IGNORECASE) for p in (*INJECTION_PATTERNS, *ROLE_SWAP))
 
 
 def _stem(word: str) -> str:
@@ -87,7 +112,8 @@ class TenantCorpus:
         self.embedder = embedder
         self.rng = rng or random.Random()
         self.exchanges = [
-            CorpusLine(e.tenant, "exchange", e.act, e.stance, e.trainee, tuple(e.behaviours))
+            CorpusLine(e.tenant, "exchange", e.act, e.stance, e.trainee, tuple(e.behaviours),
+                       needs=echoes(e.trainee, e.tenant))
             for e in persona.exchanges.get(lang)
         ]
         self.facts: dict[str, list[CorpusLine]] = {}
@@ -137,10 +163,20 @@ class TenantCorpus:
         """The line that answers `trainee` now; None when nothing fits (use the act's line)."""
         spent = {normalise(t) for t in said}
         vector = self._vector(trainee) if trainee else None
+        if trainee and (is_injection(trainee) or self._off_topic(trainee, vector)):
+            return self._exchange(decision, trainee, vector, spent, deflect=True)
         fact = self._fact_answer(decision, trainee, vector, spent)
         if fact is not None:
             return fact
         return self._exchange(decision, trainee, vector, spent)
+
+    def _off_topic(self, trainee: str, vector: np.ndarray | None) -> bool:
+        """More like the off-topic lines of the corpus than like anything about the visit."""
+        deflect = [e.cue for e in self.exchanges if e.act == "deflect"]
+        other = [e.cue for e in self.exchanges if e.act != "deflect"]
+        other += [c for cues in self.fact_cues.values() for c in cues]
+        best = self.relevance(trainee, deflect, vector)
+        return best >= OFF_TOPIC_MIN and best > self.relevance(trainee, other, vector)
 
     def _fresh_fact_line(self, fact_id: str, spent: set[str]) -> CorpusLine | None:
         fresh = [ln for ln in self.facts.get(fact_id, []) if normalise(ln.text) not in spent]
@@ -148,20 +184,23 @@ class TenantCorpus:
 
     def _fact_answer(self, decision: Decision, trainee: str, vector: np.ndarray | None,
                      spent: set[str]) -> Choice | None:
-        if not trainee or not is_question(trainee) or is_injection(trainee):
+        if not trainee or not is_question(trainee):
             return None
         scored = sorted(
             ((self.relevance(trainee, self.fact_cues[f.id], vector), f.id)
              for f in self.scenario.facts), reverse=True)
         best_score, best_id = scored[0] if scored else (0.0, None)
-        if best_id is not None and best_score >= FACT_MIN:
+        told = {ln.fact for lines in self.facts.values() for ln in lines
+                if normalise(ln.text) in spent}
+        needed = FACT_RETELL if best_id in told else FACT_MIN  # once told, only when asked again
+        if best_id is not None and best_score >= needed:
             if best_id not in decision.allowed_facts:
                 return None  # asked about something the tenant will not tell yet
             line = self._fresh_fact_line(best_id, spent)
             if line is not None:
                 return Choice(line, best_score, "fact")
         # The question just earned a fact the tenant kept back: now it comes out.
-        for fact_id in decision.new_facts:
+        for fact_id in (f for f in decision.new_facts if f not in told):
             line = self._fresh_fact_line(fact_id, spent)
             if line is not None:
                 return Choice(line, best_score, "fact")
@@ -180,9 +219,9 @@ class TenantCorpus:
         return out
 
     def _exchange(self, decision: Decision, trainee: str, vector: np.ndarray | None,
-                  spent: set[str]) -> Choice | None:
-        deflect = bool(trainee) and is_injection(trainee)
-        candidates = self._candidates(decision, spent, deflect)
+                  spent: set[str], deflect: bool = False) -> Choice | None:
+        said = {w.lower() for w in re.findall(r"\w+", trainee)}
+        candidates = [c for c in self._candidates(decision, spent, deflect) if c.needs <= said]
         shown = set(decision.behaviours)
         best: tuple[float, CorpusLine] | None = None
         for line in candidates:
@@ -190,6 +229,8 @@ class TenantCorpus:
             union = shown | set(line.behaviours)
             overlap = len(shown & set(line.behaviours)) / len(union) if union else 0.0
             score = relevance + BEHAVIOUR_WEIGHT * overlap + ACT_WEIGHT * (line.act == decision.act)
+            # A brush-off gets a reaction to a brush-off, and only a brush-off gets one.
+            score += DISMISSIVE_WEIGHT * (("dismissive" in shown) == ("dismissive" in line.behaviours))
             score += JITTER * self.rng.random() + (0.5 if line.stance == decision.stance else 0)
             if best is None or score > best[0]:
                 best = (score, line)
