@@ -26,6 +26,7 @@ $(STAMP): pyproject.toml Makefile
 	touch $(STAMP)
 
 bench: setup
+	$(BIN)/python benchmarks/tenant_fidelity.py
 	$(BIN)/python benchmarks/tenant_latency.py
 	$(BIN)/python benchmarks/scoring_latency.py
 	$(BIN)/python benchmarks/store.py

@@ -7,7 +7,8 @@ Plays five trainee scripts (benchmarks/scripts/: good, dismissive, injection, st
 questions per scenario) against all six personas in nl and en, each persona on its own scenario,
 with the settings a user gets (the embedded default unless --model-langs or the config says
 otherwise) and the real scorer. Reports per language: wrong-language lines, role breaks,
-out-of-scene lines that reached the trainee (by the meaning gate), consecutive repeats, mood
+model lines that reached the trainee and that the meaning gate calls out of scene (and, apart,
+how many authored lines the gate would flag: its false alarms), consecutive repeats, mood
 direction (good script ends calmer and more trusting than the dismissive one), the trainee turn
 at which the good script resolves, whether the stuffing script resolves, fact uptake (answers
 that tell the asked fact, when the tenant may tell it), the share of lines by source, and the
@@ -109,7 +110,10 @@ def measure(bench: Bench, lang: str, personas: list[str]) -> tuple[dict, list]:
                 counts["wrong_language"] += any(r.startswith("wrong language") for r in reasons)
                 counts["role_breaks"] += any(r.startswith(("speaks as", "follows instructions"))
                                              for r in reasons)
-                counts["out_of_scene"] += bool(bench.gate.reasons(reply.text))
+                flagged = bool(bench.gate.reasons(reply.text))
+                # Authored lines (corpus, act lines) are in the scene by construction; the gate's
+                # verdict on them is its false-alarm rate, reported apart.
+                counts["out_of_scene" if reply.source == "model" else "gate_flags_authored"] += flagged
                 counts["consecutive_repeats"] += bool(said) and normalise(said[-1]) == normalise(
                     reply.text)
                 said.append(reply.text)
@@ -132,6 +136,7 @@ def measure(bench: Bench, lang: str, personas: list[str]) -> tuple[dict, list]:
         "wrong_language": counts["wrong_language"],
         "role_breaks": counts["role_breaks"],
         "out_of_scene": counts["out_of_scene"],
+        "gate_flags_authored": counts["gate_flags_authored"],
         "consecutive_repeats": counts["consecutive_repeats"],
         "mood_direction": f"{sum(moods.values())}/{len(moods)}",
         "good_resolves_at": resolved_at,

@@ -15,7 +15,7 @@ from simulator.engine.reporting import pinned_score
 from simulator.store import Store
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
-TURN_KEYS = {"turn", "trainee", "behaviours", "state", "stance", "act", "tenant", "source",
+TURN_KEYS = {"turn", "trainee", "behaviours", "state", "stance", "act", "tenant", "source", "fact",
              "guard", "latency_ms", "first_token_ms"}
 
 
@@ -37,7 +37,7 @@ def fake(monkeypatch):
     """A scripted model and a keyword scorer instead of the real ones."""
     backend = FakeBackend(["Nou, kom dan maar binnen.", "Het zit in de keuken, hoor.",
                            "Ik heb het al drie keer gemeld.", "Well, go on then."])
-    monkeypatch.setattr(play_module, "_backend", lambda kwargs: (backend, None))
+    monkeypatch.setattr(play_module, "_backend", lambda kwargs, lang=None: (backend, None))
     monkeypatch.setattr(play_module, "_scorer", lambda: KeywordScorer())
     return backend
 
@@ -114,7 +114,7 @@ def test_a_persona_the_scenario_does_not_allow(fake):
 
 def test_a_failing_model_is_announced_once_and_the_tenant_keeps_talking(monkeypatch):
     backend = FakeBackend([BackendError("server at http://127.0.0.1:9 refused the connection")])
-    monkeypatch.setattr(play_module, "_backend", lambda kwargs: (backend, None))
+    monkeypatch.setattr(play_module, "_backend", lambda kwargs, lang=None: (backend, None))
     monkeypatch.setattr(play_module, "_scorer", lambda: KeywordScorer())
     result = invoke("--persona", "grumpy", "--scenario", "repeat-visit", "--lang", "en",
                     "--json", input="Hello.\nHow are you?\nWhat happened?\n")
@@ -123,7 +123,7 @@ def test_a_failing_model_is_announced_once_and_the_tenant_keeps_talking(monkeypa
     turns = [json.loads(line) for line in result.stdout.splitlines()][:-1]
     assert len(turns) == 3
     for turn in turns:
-        assert turn["source"] == "fallback" and turn["tenant"]
+        assert turn["source"] == "corpus" and turn["tenant"]
         assert turn["guard"] == ["backend: server at http://127.0.0.1:9 refused the connection"]
 
 

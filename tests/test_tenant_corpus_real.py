@@ -74,7 +74,9 @@ def test_a_question_about_a_gated_fact_does_not_reveal_it(scorer, lang):
     assert "cupboard_wet" not in decision.allowed_facts
     question = QUESTIONS["late-leaking-tap"]["cupboard_wet"][lang]
     line = actor.speak(decision, [Turn("trainee", question)], {})
-    assert line.fact != "cupboard_wet" and line.source == "corpus"
+    # Kept back: the director's act line, which tells nothing.
+    assert line.fact is None and line.source == "fallback"
+    assert line.text in actor.authored(decision)
 
 
 @pytest.mark.parametrize("pid", sorted(LIBRARY.personas))

@@ -27,7 +27,7 @@ class MissingModel:
         self.load()
 
 
-async def test_missing_model_shows_a_message_and_the_tenant_speaks_authored_lines():
+async def test_missing_model_shows_a_message_and_the_tenant_answers_from_its_corpus():
     from scoring.embedder import FakeEmbedder
     from scoring.scorer import Scorer
 
@@ -39,7 +39,7 @@ async def test_missing_model_shows_a_message_and_the_tenant_speaks_authored_line
         await pilot.pause()
         status = str(app.screen.query_one("#status").render())
         assert "Model unavailable" in status and "not found" in status
-        assert "authored lines" in status
+        assert "answers from its corpus" in status
         await pilot.press(*"Sam", "enter")
         await pilot.pause()
         app.screen.query_one("#say", Input).value = "Good afternoon, I'm Sam from Jansen."
@@ -47,7 +47,7 @@ async def test_missing_model_shows_a_message_and_the_tenant_speaks_authored_line
         await app.workers.wait_for_complete()
         await pilot.pause()
         session = app.screen.session
-        assert session.tenant_turns[-1].source == "fallback"
+        assert session.tenant_turns[-1].source == "corpus"
         assert app.screen.chat.items[-1].text == session.tenant_turns[-1].text != ""
 
 

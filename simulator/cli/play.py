@@ -75,9 +75,11 @@ def _scorer() -> Any:
 
 
 def _gate(scorer: Any) -> Any:
+    """The meaning gate on the scorer's embedder (None for a scorer without one)."""
     from simulator.engine.meaning import MeaningGate
 
-    return MeaningGate.for_embedder(scorer.embedder)
+    embedder = getattr(scorer, "embedder", None)
+    return MeaningGate.for_embedder(embedder) if embedder is not None else None
 
 
 def _store() -> Any:

@@ -72,8 +72,18 @@ def echoes(cue: str, tenant: str) -> frozenset[str]:
     """
     words = re.findall(r"\w+", cue)
     specific = {w.lower() for i, w in enumerate(words)
-                if any(c.isdigit() for c in w) or w.lower() in DAYS or (i > 0 and w[:1].isupper() and w != "I")}
-    return frozenset(w for w in specific if re.search(rf"\b{re.escape(w)}\b", tenant.lower()))
+                if any(c.isdigit() for c in w) or w.lower() in DAYS
+                or (i > 0 and w[:1].isupper() and w != "I")}
+    needs = {w for w in specific if re.search(rf"\b{re.escape(w)}\b", tenant.lower())}
+    # "Appeltaart? Nu?", "Rustig? Makkelijk gezegd": an opening that picks up the trainee's word.
+    opening = re.split(r"[?!.,:;]", tenant, maxsplit=1)[0]
+    if len(opening.split()) <= 3:
+        cue_words = content_words(cue)
+        needs |= {w for w in content_words(opening) if len(w) >= 4 and w in cue_words}
+    return frozenset(needs)
+
+
+KEEP_BACK = object()  # the trainee asked about a fact the tenant keeps back for now
 
 
 def is_question(text: str) -> bool:
@@ -166,6 +176,8 @@ class TenantCorpus:
         if trainee and (is_injection(trainee) or self._off_topic(trainee, vector)):
             return self._exchange(decision, trainee, vector, spent, deflect=True)
         fact = self._fact_answer(decision, trainee, vector, spent)
+        if fact is KEEP_BACK:
+            return None  # not a corpus answer: the director's act line, which tells nothing
         if fact is not None:
             return fact
         return self._exchange(decision, trainee, vector, spent)
@@ -195,7 +207,7 @@ class TenantCorpus:
         needed = FACT_RETELL if best_id in told else FACT_MIN  # once told, only when asked again
         if best_id is not None and best_score >= needed:
             if best_id not in decision.allowed_facts:
-                return None  # asked about something the tenant will not tell yet
+                return KEEP_BACK  # asked about something the tenant will not tell yet
             line = self._fresh_fact_line(best_id, spent)
             if line is not None:
                 return Choice(line, best_score, "fact")
@@ -220,7 +232,7 @@ class TenantCorpus:
 
     def _exchange(self, decision: Decision, trainee: str, vector: np.ndarray | None,
                   spent: set[str], deflect: bool = False) -> Choice | None:
-        said = {w.lower() for w in re.findall(r"\w+", trainee)}
+        said = {w.lower() for w in re.findall(r"\w+", trainee)} | content_words(trainee)
         candidates = [c for c in self._candidates(decision, spent, deflect) if c.needs <= said]
         shown = set(decision.behaviours)
         best: tuple[float, CorpusLine] | None = None

@@ -35,7 +35,11 @@ def held_out(text: str) -> bool:
 
 
 def offscene_lines() -> list[dict]:
-    """Out-of-scene lines: {text, lang, origin ("harvested" | "written"), ...}."""
+    """Out-of-scene lines: {text, lang, origin ("harvested" | "written"), label, ...}.
+
+    label "ambiguous" marks a harvested line a tenant might plausibly say ("No, please."): read by
+    hand and left out of training and of the figures.
+    """
     rows = [json.loads(line) for line in OFFSCENE.read_text(encoding="utf-8").splitlines()
             if line.strip()]
     return [r for r in rows if r.get("label", "out") == "out"]

@@ -119,6 +119,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "model": ("Model", "Model"),
     "embedder": ("Embedder", "Embedder"),
     "base_url": ("Server-URL", "Server URL"),
+    "model_langs": ("Model spreekt", "Model speaks"),
+    "langs_default": ("standaard", "default"),
+    "langs_none": ("niet (alleen corpus)", "no language (corpus only)"),
+    "langs_nl": ("Nederlands", "Dutch"),
+    "langs_en": ("Engels", "English"),
+    "langs_both": ("Nederlands en Engels", "Dutch and English"),
     "save": ("Opslaan", "Save"),
     "settings_saved": ("Instellingen opgeslagen.", "Settings saved."),
     "settings_unavailable": ("Instellingen niet beschikbaar: {error}", "Settings unavailable: {error}"),
@@ -126,8 +132,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status_loading": ("Modellen laden…", "Loading models…"),
     "status_ready": ("klaar", "ready"),
     "status_failed": (
-        "Model niet beschikbaar ({error}); de huurder spreekt vaste zinnen.",
-        "Model unavailable ({error}); the tenant speaks authored lines.",
+        "Model niet beschikbaar ({error}); de huurder antwoordt uit het corpus.",
+        "Model unavailable ({error}); the tenant answers from its corpus.",
     ),
     "status_scorer_failed": (
         "Scorer niet beschikbaar ({error}).", "Scorer unavailable ({error})."

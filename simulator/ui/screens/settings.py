@@ -15,6 +15,8 @@ from simulator.ui.widgets.status import StatusLine
 
 BACKENDS = ("transformers", "openai", "fake")
 FIELDS = ("model", "base_url", "embedder")
+# The model_langs choices: option value -> settings value (None: the default for the model).
+LANG_CHOICES = {"default": None, "none": [], "nl": ["nl"], "en": ["en"], "both": ["nl", "en"]}
 
 
 class SettingsScreen(BaseScreen):
@@ -39,6 +41,15 @@ class SettingsScreen(BaseScreen):
                     yield Label(self.tr(name), classes="field")
                     yield Input(str(field(settings, name, default="") or ""), id=name,
                                 compact=True)
+            with Horizontal(classes="row"):
+                yield Label(self.tr("model_langs"), classes="field")
+                chosen = field(settings, "model_langs", default=None)
+                value = next((k for k, v in LANG_CHOICES.items()
+                              if v is not None and chosen is not None and set(v) == set(chosen)),
+                             "default")
+                options = [(self.tr(f"langs_{k}"), k) for k in LANG_CHOICES]
+                yield Select(options, value=value, allow_blank=False, id="model_langs",
+                             compact=True)
             yield Button(self.tr("save"), variant="primary", id="save")
         yield StatusLine(id="status")
         yield Footer()
@@ -55,6 +66,7 @@ class SettingsScreen(BaseScreen):
         values = {"backend": str(self.query_one("#backend", Select).value)}
         values |= {name: self.query_one(f"#{name}", Input).value.strip() or None
                    for name in FIELDS}
+        values["model_langs"] = LANG_CHOICES[str(self.query_one("#model_langs", Select).value)]
         try:
             from simulator.settings import load_settings, save_settings
 
