@@ -22,12 +22,13 @@ from simulator.content.scenario import Scenario
 from simulator.engine.director import NEIGHBOURS, Decision
 from simulator.engine.guard import INJECTION_PATTERNS, STOPWORDS, normalise
 
-MIN_CANDIDATES = 3  # fewer unused exchanges in this stance: also look in the nearest stance
+# Subtracted for a line of the current stance, its nearest, next and farthest stance (director.py).
+STANCE_PENALTY = (0.0, 0.2, 0.4, 0.6)
 FACT_MIN = 0.45  # relevance a question needs to a fact before the tenant tells it
 FACT_RETELL = 0.6  # ... and to a fact already told before the tenant tells it again
 OFF_TOPIC_MIN = 0.35  # relevance to an off-topic corpus line before the tenant deflects
 EXCHANGE_MIN = 0.12  # below this nothing in the corpus answers; the act's own line is used
-BEHAVIOUR_WEIGHT = 0.25
+BEHAVIOUR_WEIGHT = 0.6  # dev set (kind of move matched): 0.25 -> 75/110, 0.6 -> 84/110
 ACT_WEIGHT = 0.06
 DISMISSIVE_WEIGHT = 0.2
 JITTER = 0.03  # seeded: the same line does not always win a near tie
@@ -79,7 +80,7 @@ def echoes(cue: str, tenant: str) -> frozenset[str]:
     opening = re.split(r"[?!.,:;]", tenant, maxsplit=1)[0]
     if len(opening.split()) <= 3:
         cue_words = content_words(cue)
-        needs |= {w for w in content_words(opening) if len(w) >= 4 and w in cue_words}
+        needs |= {w for w in content_words(opening) if len(w) >= 3 and w in cue_words}
     return frozenset(needs)
 
 
@@ -91,10 +92,18 @@ def is_question(text: str) -> bool:
 
 
 ROLE_SWAP = (r"\bjij bent (?:nu )?(?:de|een)\b", r"\byou(?:'re| are) (?:now )?the (?:technician|tenant)\b")
+# Requests no technician makes at the door; a complement to the corpus' own deflect lines, which
+# catch the rest by similarity.
+OFF_TOPIC = (
+    r"\b(?:gedicht\w*|poem|po[eë]zie|recept|recipe|hoofdstad|capital of|vertaal\w*|translat\w*|"
+    r"mopje?|joke|quiz|robot|piraat|pirate|chatbot|taalmodel|language model|sonnet|lied(?:je)?|song)\b",
+    r"\b(?:doe|doen) alsof\b|\bpretend\b|\bspeel (?:eens )?(?:de|een)\b|\brole ?play\b",
+)
 
 
 def is_injection(text: str) -> bool:
-    return any(re.search(p, text, re.IGNORECASE) for p in (*INJECTION_PATTERNS, *ROLE_SWAP))
+    patterns = (*INJECTION_PATTERNS, *ROLE_SWAP, *OFF_TOPIC)
+    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
 
 
 def _stem(word: str) -> str:
@@ -221,35 +230,32 @@ class TenantCorpus:
     def _candidates(self, decision: Decision, spent: set[str], deflect: bool) -> list[CorpusLine]:
         # Off-topic lines are not always recognisable as injections, so deflections always compete
         # on similarity; a recognised injection gets nothing but a deflection.
-        pool = [e for e in self.exchanges if normalise(e.text) not in spent
+        return [e for e in self.exchanges if normalise(e.text) not in spent
                 and (e.act == "deflect" or not deflect)]
-        out: list[CorpusLine] = []
-        for stance in (decision.stance, *NEIGHBOURS[decision.stance]):
-            out += [e for e in pool if e.stance == stance]
-            if len(out) >= MIN_CANDIDATES:
-                break
-        return out
 
     def _exchange(self, decision: Decision, trainee: str, vector: np.ndarray | None,
                   spent: set[str], deflect: bool = False) -> Choice | None:
         said = {w.lower() for w in re.findall(r"\w+", trainee)} | content_words(trainee)
         candidates = [c for c in self._candidates(decision, spent, deflect) if c.needs <= said]
         shown = set(decision.behaviours)
-        best: tuple[float, CorpusLine] | None = None
+        distance = {s: i for i, s in enumerate((decision.stance, *NEIGHBOURS[decision.stance]))}
+        best: tuple[float, float, CorpusLine] | None = None  # score, evidence, line
         for line in candidates:
             relevance = self.relevance(trainee, [line.cue], vector) if trainee else 0.0
             union = shown | set(line.behaviours)
             overlap = len(shown & set(line.behaviours)) / len(union) if union else 0.0
-            score = relevance + BEHAVIOUR_WEIGHT * overlap + ACT_WEIGHT * (line.act == decision.act)
+            evidence = relevance + BEHAVIOUR_WEIGHT * overlap  # that it answers this line at all
+            score = evidence + ACT_WEIGHT * (line.act == decision.act)
             # A brush-off gets a reaction to a brush-off, and only a brush-off gets one.
             score += DISMISSIVE_WEIGHT * (("dismissive" in shown) == ("dismissive" in line.behaviours))
-            score += JITTER * self.rng.random() + (0.5 if line.stance == decision.stance else 0)
+            # The mood decides first: a line of another stance must answer much better to win.
+            score -= STANCE_PENALTY[distance[line.stance]] if line.stance else 0.0
+            score += JITTER * self.rng.random()
             if best is None or score > best[0]:
-                best = (score, line)
+                best = (score, evidence, line)
         if best is None:
             return None
-        score, line = best
-        score -= 0.5 if line.stance == decision.stance else 0
-        if score < EXCHANGE_MIN and not deflect:
+        score, evidence, line = best
+        if evidence < EXCHANGE_MIN and not deflect:
             return None
         return Choice(line, round(score, 3), "deflect" if deflect else "exchange")

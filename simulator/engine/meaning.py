@@ -131,7 +131,8 @@ def _threshold(embedder: Any, texts: list[str], y: np.ndarray) -> float:
 
 def train(embedder: Any, library: Any = None) -> tuple[MeaningGate, dict]:
     """A gate fitted on the training part of the data, and its figures on the held-out part."""
-    inside, outside = in_scene_lines(library), [r["text"] for r in offscene_lines()]
+    rows = offscene_lines()
+    inside, outside = in_scene_lines(library), [r["text"] for r in rows]
     texts = inside + outside
     y = np.array([1.0] * len(inside) + [0.0] * len(outside))
     _embed(embedder, texts)  # one batch, cached: later calls read it from disk
@@ -145,7 +146,29 @@ def train(embedder: Any, library: Any = None) -> tuple[MeaningGate, dict]:
         "held_out_in_scene": int((test & (y == 1)).sum()),
         "out_of_scene_rejected": round(float(rejected[test & (y == 0)].mean()), 3),
         "in_scene_rejected": round(float(rejected[test & (y == 1)].mean()), 3),
+        **_by_origin(rows, rejected[len(inside):], test[len(inside):]),
         "threshold": round(gate.threshold, 3),
         "train_rows": int((~test).sum()),
     }
     return gate, report
+
+
+def _by_origin(rows: list[dict], rejected: np.ndarray, test: np.ndarray) -> dict:
+    """Held-out rejection per origin and language, and for harvested lines with the guard in front
+    (what reaches a trainee has to pass both)."""
+    from simulator.engine.guard import Guard
+
+    out: dict[str, float] = {}
+    for origin in ("harvested", "written"):
+        for lang in ("nl", "en"):
+            rows_here = [i for i, r in enumerate(rows) if test[i] and r.get("origin") == origin
+                         and r.get("lang") == lang]
+            if rows_here:
+                out[f"{origin}_{lang}_rejected"] = round(float(rejected[rows_here].mean()), 3)
+    harvested = [i for i, r in enumerate(rows) if test[i] and r.get("origin") == "harvested"]
+    guards = {lang: Guard(lang) for lang in ("nl", "en")}
+    both = [rejected[i] or bool(guards[rows[i].get("lang", "en")].check(rows[i]["text"], [], {}))
+            for i in harvested]
+    if both:
+        out["harvested_rejected_by_guard_or_gate"] = round(float(np.mean(both)), 3)
+    return out
