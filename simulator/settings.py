@@ -201,5 +201,7 @@ def _toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     # A JSON string is a valid TOML basic string (same escapes).
     return json.dumps(str(value), ensure_ascii=False)

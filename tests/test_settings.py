@@ -13,6 +13,7 @@ from simulator.settings import (
     SettingsError,
     backend_options,
     load_settings,
+    model_languages,
     save_settings,
     settings_from_cli,
 )
@@ -105,3 +106,34 @@ def test_backend_options_give_clean_cli_errors_and_values():
     broken = runner.invoke(show, [])
     assert broken.exit_code == 1 and "config.toml" in broken.output
     assert "Traceback" not in broken.output
+
+
+def test_the_embedded_model_speaks_no_language_and_a_configured_one_both():
+    assert model_languages(load_settings()) == ()  # SmolLM2-135M: the corpus answers
+    assert model_languages(load_settings(model="/models/qwen")) == ("nl", "en")
+    assert model_languages(load_settings(backend="openai", base_url="http://a:1")) == ("nl", "en")
+    write_config('model_langs = ["en"]\n')
+    assert model_languages(load_settings()) == ("en",)
+    assert model_languages(load_settings(model_langs=[])) == ()
+
+
+def test_model_languages_round_trip_and_bad_values_name_the_line():
+    save_settings(Settings(model="/models/qwen", model_langs=["nl"]))
+    assert load_settings().model_langs == ["nl"]
+    path = write_config('model = "x"\nmodel_langs = ["de"]\n')
+    with pytest.raises(SettingsError, match=rf"{path}:2: model_langs"):
+        load_settings()
+
+
+@pytest.mark.parametrize("flag, expected", [("en", ["en"]), ("nl,en", ["nl", "en"]),
+                                            ("none", [])])
+def test_the_model_langs_flag(flag, expected):
+    @click.command()
+    @backend_options
+    def show(**kwargs):
+        click.echo(repr(settings_from_cli(**kwargs).model_langs))
+
+    result = CliRunner().invoke(show, ["--model-langs", flag])
+    assert result.exit_code == 0 and result.output.strip() == repr(expected)
+    bad = CliRunner().invoke(show, ["--model-langs", "de"])
+    assert bad.exit_code == 2 and "unknown language 'de'" in bad.output

@@ -82,3 +82,26 @@ async def test_settings_screen_saves_and_shows_the_choice_in_the_status_line():
         app.screen.query_one("#save").press()
         await pilot.pause()
         assert load_settings().model is None  # blank: back to the embedded model
+
+
+async def test_settings_screen_sets_the_languages_the_model_may_speak():
+    from test_ui_support import scripted_factory
+    from textual.widgets import Select
+
+    from simulator.settings import load_settings, model_languages
+
+    app = create_app(session_factory=scripted_factory(), lang="en", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        assert model_languages(load_settings()) == ()  # the embedded model speaks no language
+        assert "corpus" in str(app.screen.query_one("#status").render())
+        app.screen.query_one("#model_langs", Select).value = "en"
+        app.screen.query_one("#save").press()
+        await pilot.pause()
+        assert load_settings().model_langs == ["en"]
+        assert "SmolLM2-135M (en)" in str(app.screen.query_one("#status").render())
+        app.screen.query_one("#model_langs", Select).value = "default"
+        app.screen.query_one("#save").press()
+        await pilot.pause()
+        assert load_settings().model_langs is None

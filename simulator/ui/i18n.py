@@ -119,7 +119,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "model": ("Model", "Model"),
     "embedder": ("Embedder", "Embedder"),
     "base_url": ("Server-URL", "Server URL"),
-    "model_langs": ("Model spreekt", "Model speaks"),
+    "model_langs": ("Spreekt", "Speaks"),
     "langs_default": ("standaard", "default"),
     "langs_none": ("niet (alleen corpus)", "no language (corpus only)"),
     "langs_nl": ("Nederlands", "Dutch"),
