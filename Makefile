@@ -32,7 +32,7 @@ bench: setup
 	$(BIN)/python benchmarks/store.py
 
 lint: setup
-	$(BIN)/ruff check simulator scoring tests benchmarks
+	$(BIN)/ruff check simulator scoring tests benchmarks scripts
 
 clean:
 	rm -rf $(VENV)

@@ -54,7 +54,7 @@ def main() -> None:
     if args.offscene:
         print(f"added {add_offscene(args.offscene)} out-of-scene lines")
     embedder = make_embedder()
-    gate, report = train(embedder)
+    _, report = train(embedder)
     print(json.dumps({"model": embedder.model_id, **report}, indent=2))
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -60,9 +60,7 @@ class Choice:
 
 
 DAYS = frozenset(
-    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag monday tuesday wednesday thursday "
-    "friday saturday sunday januari februari maart april mei juni juli augustus september oktober "
-    "november december january february march june july august october".split()
+    ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december", "january", "february", "march", "june", "july", "august", "october"]
 )
 
 
@@ -95,8 +93,8 @@ ROLE_SWAP = (r"\bjij bent (?:nu )?(?:de|een)\b", r"\byou(?:'re| are) (?:now )?th
 # Requests no technician makes at the door; a complement to the corpus' own deflect lines, which
 # catch the rest by similarity.
 OFF_TOPIC = (
-    r"\b(?:gedicht\w*|poem|po[eë]zie|recept|recipe|hoofdstad|capital of|vertaal\w*|translat\w*|"
-    r"mopje?|joke|quiz|robot|piraat|pirate|chatbot|taalmodel|language model|sonnet|lied(?:je)?|song)\b",
+    (r"\b(?:gedicht\w*|poem|po[eë]zie|recept|recipe|hoofdstad|capital of|vertaal\w*|translat\w*|"
+     r"mopje?|joke|quiz|robot|piraat|pirate|chatbot|taalmodel|language model|sonnet|lied(?:je)?|song)\b"),
     r"\b(?:doe|doen) alsof\b|\bpretend\b|\bspeel (?:eens )?(?:de|een)\b|\brole ?play\b",
 )
 
