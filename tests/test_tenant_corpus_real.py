@@ -110,8 +110,9 @@ def test_the_gate_rejects_held_out_harvested_lines_and_keeps_corpus_lines(gate):
     assert len(outside) >= 50 and len(inside) >= 300
     rejected_out = (gate.probabilities(outside) < gate.threshold).mean()
     rejected_in = (gate.probabilities(inside) < gate.threshold).mean()
-    # Measured 0.81 and 0.048 (target 0.95 / 0.05, not met: see the meaning gate note).
-    assert rejected_out >= 0.75 and rejected_in <= 0.06, (rejected_out, rejected_in)
+    # Measured 0.905 and 0.045 on the held-out lines (target 0.95 / 0.05; with the guard in front
+    # 0.96 of harvested lines are rejected): scripts/train_meaning_gate.py prints the figures.
+    assert rejected_out >= 0.85 and rejected_in <= 0.05, (rejected_out, rejected_in)
 
 
 def test_a_model_line_that_leaves_the_scene_never_reaches_the_trainee(scorer, gate):
