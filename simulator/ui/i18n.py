@@ -176,6 +176,7 @@ PROGRESS_NL = (
     ("Loading the tenant model", "Huurdermodel laden"),
     ("Tenant model", "Huurdermodel"),
     ("Loading embedding model", "Scoringsmodel laden"),
+    ("Training the meaning gate", "Betekeniscontrole trainen (voor modelzinnen)"),
     ("Embedding", "Voorbeeldzinnen inlezen:"),
     ("Connecting to", "Verbinden met"),
     ("Model server", "Modelserver"),

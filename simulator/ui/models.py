@@ -52,9 +52,11 @@ class ModelHub:
 
     @property
     def gate(self) -> Any:
-        """The meaning gate for model lines, on the scorer's embedder."""
+        """The meaning gate for model lines, on the scorer's embedder (None: the model failed)."""
         from simulator.engine.meaning import MeaningGate
 
+        if "backend" in self.errors:
+            return None
         return MeaningGate.for_embedder(self.scorer.embedder)
 
     @property
@@ -92,6 +94,10 @@ class ModelHub:
             if model_languages(self.settings):
                 self._load("backend", lambda: self.backend.load(
                     progress=lambda message, fraction=None: progress(message)))
+                if "backend" not in self.errors:  # no model, no model lines to check
+                    # Trained once per run (a few seconds) here, not when a session starts.
+                    progress("Training the meaning gate")
+                    self._load("gate", lambda: self.gate)
         finally:
             self.ready.set()
         return dict(self.errors)
