@@ -205,6 +205,9 @@ class TenantCorpus:
                      spent: set[str]) -> Choice | None:
         if not trainee or not is_question(trainee):
             return None
+        shown = set(decision.behaviours)
+        if "ask_permission" in shown and not shown & {"open_question", "check_understanding"}:
+            return None  # "Mag ik even binnenkomen?" asks leave, not for what the tenant knows
         scored = sorted(
             ((self.relevance(trainee, self.fact_cues[f.id], vector), f.id)
              for f in self.scenario.facts), reverse=True)
