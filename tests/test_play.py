@@ -123,8 +123,11 @@ def test_a_failing_model_is_announced_once_and_the_tenant_keeps_talking(monkeypa
     turns = [json.loads(line) for line in result.stdout.splitlines()][:-1]
     assert len(turns) == 3
     for turn in turns:
-        assert turn["source"] == "corpus" and turn["tenant"]
+        # Authored either way: the corpus answer, or the act's line when nothing in it fits
+        # (this scorer has no embedder, so only words count). No seed: either may come.
+        assert turn["source"] in ("corpus", "fallback") and turn["tenant"]
         assert turn["guard"] == ["backend: server at http://127.0.0.1:9 refused the connection"]
+    assert len({t["tenant"] for t in turns}) == 3
 
 
 def test_the_shipped_trainee_scripts_exist():
