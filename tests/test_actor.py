@@ -9,7 +9,7 @@ import pytest
 from simulator.backends import BackendError, FakeBackend
 from simulator.content import load_library
 from simulator.engine.actor import ReplyCancelled, TenantActor, clean
-from simulator.engine.director import Director
+from simulator.engine.director import NEIGHBOURS, Director
 from simulator.engine.prompt import Turn, brief
 
 
@@ -153,7 +153,9 @@ def test_without_a_backend_the_tenant_answers_from_the_corpus(library):
     decision = director.observe([])
     line = actor.speak(decision, HISTORY_EN, {})
     assert line.source == "corpus" and line.guard == [] and line.prompt is None
-    assert line.text in corpus_lines(actor, decision.stance)
+    # The mood decides first: this stance, or the nearest one when its line answers much better.
+    nearest = [decision.stance, NEIGHBOURS[decision.stance][0]]
+    assert line.text in [t for s in nearest for t in corpus_lines(actor, s)]
 
 
 def test_without_a_corpus_the_tenant_speaks_the_acts_authored_lines(library):
@@ -209,3 +211,18 @@ def test_a_line_going_wrong_is_not_generated_to_the_end(library):
     assert line.source == "model" and line.text == "Nou, kom dan maar binnen."
     assert line.guard[0].startswith("attempt 1: wrong language (en)")
     assert len("".join(streamed)) < len(english) + len(line.text)  # stopped after a few words
+
+
+@pytest.mark.parametrize("cue, tenant, trainee, fits", [
+    ("Ik ben Kim, dit is mijn eigen nummer.", "Kim, eigen nummer. Mooi.", "Ik ben Sam, hier is mijn nummer.", False),
+    ("Ik ben Kim, dit is mijn eigen nummer.", "Kim, eigen nummer. Mooi.", "Ik ben Kim, bel me gerust.", True),
+    ("Ik kom donderdag terug.", "Donderdag? Hoe laat dan?", "Ik kom maandag terug.", False),
+    ("Het duurt een half uurtje.", "Half uurtje, zeg je. En dan?", "Dat is een half uurtje werk.", True),
+    ("Ik ben om half een klaar.", "Half één? Dan ben ik al weg.", "Ik heb het binnen een half uur gemaakt.", False),
+    ("Vertel eens een mop.", "Een mop? Nee hoor.", "Vertel eens een mop!", True),
+])
+def test_a_line_that_takes_over_the_trainees_words_only_answers_those_words(cue, tenant, trainee,
+                                                                            fits):
+    from simulator.engine.corpus import echoes, says_all
+
+    assert says_all(trainee, echoes(cue, tenant)) is fits

@@ -23,7 +23,9 @@ from simulator.engine.director import NEIGHBOURS, Decision
 from simulator.engine.guard import INJECTION_PATTERNS, STOPWORDS, normalise
 
 # Subtracted for a line of the current stance, its nearest, next and farthest stance (director.py).
-STANCE_PENALTY = (0.0, 0.2, 0.4, 0.6)
+# A looser (0, .2, .4, .6) matched the kind of move slightly more often on the dev set (93 vs 89 of
+# 110), but let a hostile tenant answer with a cooperative line: the mood comes first.
+STANCE_PENALTY = (0.0, 0.2, 0.6, 1.0)
 FACT_MIN = 0.45  # relevance a question needs to a fact before the tenant tells it
 FACT_RETELL = 0.6  # ... and to a fact already told before the tenant tells it again
 OFF_TOPIC_MIN = 0.35  # relevance to an off-topic corpus line before the tenant deflects
@@ -74,12 +76,20 @@ def echoes(cue: str, tenant: str) -> frozenset[str]:
                 if any(c.isdigit() for c in w) or w.lower() in DAYS
                 or (i > 0 and w[:1].isupper() and w != "I")}
     needs = {w for w in specific if re.search(rf"\b{re.escape(w)}\b", tenant.lower())}
-    # "Appeltaart? Nu?", "Rustig? Makkelijk gezegd": an opening that picks up the trainee's word.
+    # "Appeltaart? Nu?", "Half uurtje, zeg je.": an opening that picks up the trainee's words needs
+    # those words, in that order ("half een" does not answer "een half uur").
     opening = re.split(r"[?!.,:;]", tenant, maxsplit=1)[0]
-    if len(opening.split()) <= 3:
-        cue_words = content_words(cue)
-        needs |= {w for w in content_words(opening) if len(w) >= 3 and w in cue_words}
+    if len(opening.split()) <= 3 and any(
+        len(w) >= 3 and w in content_words(cue) for w in content_words(opening)
+    ):
+        needs.add(normalise(opening))
     return frozenset(needs)
+
+
+def says_all(trainee: str, needs: frozenset[str]) -> bool:
+    """Whether the trainee said every word (and phrase) an exchange's tenant line takes over."""
+    said = normalise(trainee)
+    return all(re.search(rf"\b{re.escape(n)}\b", said) for n in needs)
 
 
 KEEP_BACK = object()  # the trainee asked about a fact the tenant keeps back for now
@@ -236,8 +246,8 @@ class TenantCorpus:
 
     def _exchange(self, decision: Decision, trainee: str, vector: np.ndarray | None,
                   spent: set[str], deflect: bool = False) -> Choice | None:
-        said = {w.lower() for w in re.findall(r"\w+", trainee)} | content_words(trainee)
-        candidates = [c for c in self._candidates(decision, spent, deflect) if c.needs <= said]
+        candidates = [c for c in self._candidates(decision, spent, deflect)
+                      if says_all(trainee, c.needs)]
         shown = set(decision.behaviours)
         distance = {s: i for i, s in enumerate((decision.stance, *NEIGHBOURS[decision.stance]))}
         best: tuple[float, float, CorpusLine] | None = None  # score, evidence, line
