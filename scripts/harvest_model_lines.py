@@ -88,8 +88,7 @@ def main() -> None:
                 for trainee in rng.sample(lines, 5):
                     if session.finished or done >= args.per_pair:
                         break
-                    session.say(trainee, behaviours=[])
-                    decision = session._pending.decision
+                    decision = session.say(trainee, behaviours=[]).decision
                     actor = session.actor
                     if not decision.finished:
                         messages = actor.messages(decision, session.history)

@@ -47,8 +47,7 @@ def main() -> None:
         scenarios = sorted(library.scenarios_for(pid))
         sid = scenarios[(i // len(personas)) % len(scenarios)]
         session = PracticeSession(library, pid, sid, item["lang"], scorer=scorer, seed=i)
-        session.say(item["text"])
-        decision = session._pending.decision
+        decision = session.say(item["text"]).decision
         replies = {}
         if backend is not None:
             messages = session.actor.messages(decision, session.history)

@@ -129,7 +129,7 @@ class TenantActor:
         trainee = history[-1].text if history and history[-1].speaker == "trainee" else ""
         line = TenantLine(text="", source="fallback")
         choice = self.corpus.choose(decision, trainee, earlier)
-        examples = [choice.line.text] if choice is not None else None
+        examples = [choice.text] if choice is not None else None
         if self.backend is not None:
             correction: list[str] | None = None
             for attempt in (1, 2):
@@ -153,8 +153,8 @@ class TenantActor:
                 line.guard += [f"attempt {attempt}: {r}" for r in reasons]
                 correction = reasons
         if line.source == "fallback" and choice is not None:
-            line.text, line.source = choice.line.text, "corpus"
-            line.act, line.fact = choice.line.act, choice.line.fact
+            line.text, line.source = choice.text, "corpus"
+            line.act, line.fact = choice.act, choice.fact
         elif line.source == "fallback":
             line.text = self.fallback(decision, earlier)
         line.latency_ms = int((time.perf_counter() - started) * 1000)

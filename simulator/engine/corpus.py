@@ -9,6 +9,7 @@ the same behaviours shown). A line is never said twice in one session.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Sequence
@@ -20,7 +21,8 @@ import numpy as np
 from simulator.content.persona import Persona
 from simulator.content.scenario import Scenario
 from simulator.engine.director import NEIGHBOURS, Decision
-from simulator.engine.guard import INJECTION_PATTERNS, STOPWORDS, normalise
+from simulator.engine.guard import STOPWORDS, normalise, words
+from simulator.engine.guard import is_injection as asks_to_leave_the_role
 
 # Subtracted for a line of the current stance, its nearest, next and farthest stance (director.py).
 # A looser (0, .2, .4, .6) matched the kind of move slightly more often on the dev set (93 vs 89 of
@@ -45,20 +47,13 @@ QUESTION_START = re.compile(
 @dataclass(frozen=True)
 class CorpusLine:
     text: str
-    kind: str  # "exchange" | "fact" | "act"
+    kind: str  # "exchange" | "fact"
     act: str
     stance: str | None = None
     cue: str = ""  # the trainee line (exchange) it answers
     behaviours: tuple[str, ...] = ()
     fact: str | None = None
     needs: frozenset[str] = frozenset()  # words the trainee must have said (see echoes())
-
-
-@dataclass(frozen=True)
-class Choice:
-    line: CorpusLine
-    score: float
-    why: str  # "fact", "deflect", "exchange", "act"
 
 
 DAYS = frozenset(
@@ -110,8 +105,10 @@ OFF_TOPIC = (
 
 
 def is_injection(text: str) -> bool:
-    patterns = (*INJECTION_PATTERNS, *ROLE_SWAP, *OFF_TOPIC)
-    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
+    """The guard's instruction patterns, plus role swaps and requests no technician makes."""
+    return asks_to_leave_the_role(text) or any(
+        re.search(p, text, re.IGNORECASE) for p in (*ROLE_SWAP, *OFF_TOPIC)
+    )
 
 
 def _stem(word: str) -> str:
@@ -121,8 +118,9 @@ def _stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=8192)  # the corpus cues are compared with every trainee line
 def content_words(text: str) -> frozenset[str]:
-    return frozenset(_stem(w) for w in normalise(text).split() if w not in STOPWORDS and len(w) > 1)
+    return frozenset(_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1)
 
 
 def word_overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -186,7 +184,7 @@ class TenantCorpus:
         return self.embedder.encode([trainee])[0]
 
     # -- the choice --------------------------------------------------------------------------
-    def choose(self, decision: Decision, trainee: str, said: Sequence[str]) -> Choice | None:
+    def choose(self, decision: Decision, trainee: str, said: Sequence[str]) -> CorpusLine | None:
         """The line that answers `trainee` now; None when nothing fits (use the act's line)."""
         spent = {normalise(t) for t in said}
         vector = self._vector(trainee) if trainee else None
@@ -212,7 +210,7 @@ class TenantCorpus:
         return self.rng.choice(fresh) if fresh else None
 
     def _fact_answer(self, decision: Decision, trainee: str, vector: np.ndarray | None,
-                     spent: set[str]) -> Choice | None:
+                     spent: set[str]) -> CorpusLine | object | None:
         if not trainee or not is_question(trainee):
             return None
         shown = set(decision.behaviours)
@@ -230,23 +228,23 @@ class TenantCorpus:
                 return KEEP_BACK  # asked about something the tenant will not tell yet
             line = self._fresh_fact_line(best_id, spent)
             if line is not None:
-                return Choice(line, best_score, "fact")
+                return line
         # The question just earned a fact the tenant kept back: now it comes out.
         for fact_id in (f for f in decision.new_facts if f not in told):
             line = self._fresh_fact_line(fact_id, spent)
             if line is not None:
-                return Choice(line, best_score, "fact")
+                return line
         return None
 
-    def _candidates(self, decision: Decision, spent: set[str], deflect: bool) -> list[CorpusLine]:
+    def _candidates(self, spent: set[str], deflect: bool) -> list[CorpusLine]:
         # Off-topic lines are not always recognisable as injections, so deflections always compete
         # on similarity; a recognised injection gets nothing but a deflection.
         return [e for e in self.exchanges if normalise(e.text) not in spent
                 and (e.act == "deflect" or not deflect)]
 
     def _exchange(self, decision: Decision, trainee: str, vector: np.ndarray | None,
-                  spent: set[str], deflect: bool = False) -> Choice | None:
-        candidates = [c for c in self._candidates(decision, spent, deflect)
+                  spent: set[str], deflect: bool = False) -> CorpusLine | None:
+        candidates = [c for c in self._candidates(spent, deflect)
                       if says_all(trainee, c.needs)]
         shown = set(decision.behaviours)
         distance = {s: i for i, s in enumerate((decision.stance, *NEIGHBOURS[decision.stance]))}
@@ -266,7 +264,7 @@ class TenantCorpus:
                 best = (score, evidence, line)
         if best is None:
             return None
-        score, evidence, line = best
+        _, evidence, line = best
         if evidence < EXCHANGE_MIN and not deflect:
             return None
-        return Choice(line, round(score, 3), "deflect" if deflect else "exchange")
+        return line

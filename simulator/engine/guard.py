@@ -269,6 +269,5 @@ class Guard:
                 return True
         return False
 
-# For the corpus actor: what an injected instruction looks like, and words that carry no meaning.
-INJECTION_PATTERNS = tuple(_INJECTION)
+# For the corpus actor: words that carry no meaning.
 STOPWORDS = _STOPWORDS
