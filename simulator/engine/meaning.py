@@ -70,16 +70,16 @@ def in_scene_lines(library: Any = None) -> list[str]:
 class MeaningGate:
     """Probability that a line belongs to the scene: words, characters and sentence meaning."""
 
-    def __init__(self, embedder: Any, texts: list[str], labels: np.ndarray, c: float = C):
-        from scipy.sparse import hstack
+    def __init__(self, embedder: Any, texts: list[str], labels: np.ndarray, c: float = C,
+                 vectors: np.ndarray | None = None):
+        """vectors: the texts' embeddings when the caller has them already (training)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
         self.embedder = embedder
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
         self._words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)
-        self._hstack = hstack
-        X = self._features(texts, fit=True)
+        X = self._features(texts, fit=True, vectors=vectors)
         self._model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
         self._model.fit(X, labels)
         self.threshold = 0.5
@@ -94,15 +94,18 @@ class MeaningGate:
                 _cache[embedder.model_id] = gate
             return gate
 
-    def _features(self, texts: list[str], fit: bool = False) -> Any:
-        from scipy.sparse import csr_matrix
+    def _features(self, texts: list[str], fit: bool = False,
+                  vectors: np.ndarray | None = None) -> Any:
+        from scipy.sparse import csr_matrix, hstack
 
         chars = self._chars.fit_transform(texts) if fit else self._chars.transform(texts)
         words = self._words.fit_transform(texts) if fit else self._words.transform(texts)
-        return self._hstack([chars, words, csr_matrix(_embed(self.embedder, texts))]).tocsr()
+        if vectors is None:
+            vectors = _embed(self.embedder, texts)
+        return hstack([chars, words, csr_matrix(vectors)]).tocsr()
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
-        return self._model.predict_proba(self._features(list(texts)))[:, 1]
+    def probabilities(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        return self._model.predict_proba(self._features(list(texts), vectors=vectors))[:, 1]
 
     def reasons(self, text: str) -> list[str]:
         """[] when the line belongs to the scene, else one reason for the guard's record."""
@@ -118,13 +121,14 @@ def _embed(embedder: Any, texts: list[str]) -> np.ndarray:
     return EmbeddingCache(embedder.model_id).embed(embedder, texts)[0]
 
 
-def _threshold(embedder: Any, texts: list[str], y: np.ndarray) -> float:
+def _threshold(embedder: Any, texts: list[str], y: np.ndarray, X: np.ndarray) -> float:
     """The highest threshold that rejects <= MAX_IN_REJECTED of corpus lines in 5-fold CV."""
     folds = np.array([int(hashlib.sha256(t.encode()).hexdigest()[8:10], 16) % 5 for t in texts])
     p = np.zeros(len(texts))
     for k in range(5):
-        gate = MeaningGate(embedder, [t for t, f in zip(texts, folds) if f != k], y[folds != k])
-        p[folds == k] = gate.probabilities([t for t, f in zip(texts, folds) if f == k])
+        fit, out = folds != k, folds == k
+        gate = MeaningGate(embedder, [t for t, f in zip(texts, fit) if f], y[fit], vectors=X[fit])
+        p[out] = gate.probabilities([t for t, o in zip(texts, out) if o], vectors=X[out])
     inside = np.sort(p[y == 1])
     return float(inside[int(MAX_IN_REJECTED * len(inside))])
 
@@ -135,12 +139,12 @@ def train(embedder: Any, library: Any = None) -> tuple[MeaningGate, dict]:
     inside, outside = in_scene_lines(library), [r["text"] for r in rows]
     texts = inside + outside
     y = np.array([1.0] * len(inside) + [0.0] * len(outside))
-    _embed(embedder, texts)  # one batch, cached: later calls read it from disk
+    X = _embed(embedder, texts)  # once, in one batch (and cached by content hash on disk)
     test = np.array([held_out(t) for t in texts])
     train_texts = [t for t, held in zip(texts, test) if not held]
-    gate = MeaningGate(embedder, train_texts, y[~test])
-    gate.threshold = _threshold(embedder, train_texts, y[~test])
-    rejected = gate.probabilities(texts) < gate.threshold
+    gate = MeaningGate(embedder, train_texts, y[~test], vectors=X[~test])
+    gate.threshold = _threshold(embedder, train_texts, y[~test], X[~test])
+    rejected = gate.probabilities(texts, vectors=X) < gate.threshold
     report = {
         "held_out_out_of_scene": int((test & (y == 0)).sum()),
         "held_out_in_scene": int((test & (y == 1)).sum()),
