@@ -15,6 +15,7 @@ import numpy as np
 from scoring import features as F
 from scoring.behaviours import BEHAVIOURS, LANGS
 from scoring.embedder import Embedder, EmbeddingCache, make_embedder
+from scoring.lexical import LexicalProbe
 from scoring.model import Calibration, resolve
 from scoring.rubric import BehaviourSpec, Rubric, behaviour_specs, load_rubrics
 
@@ -72,6 +73,7 @@ class _Bank:
         self.pos_owner, self.neg_owner = np.array(pos_o), np.array(neg_o)
         self.pos_start = np.searchsorted(self.pos_owner, np.arange(len(BEHAVIOURS)))
         self.probe, self.probe_bias = _exemplar_probe(self.pos, self.neg, self.pos_owner)
+        self.lexical = LexicalProbe(pos_t + neg_t, pos_o + [-1] * len(neg_t))
 
 
 def _exemplar_probe(pos: np.ndarray, neg: np.ndarray, owner: np.ndarray,
@@ -183,11 +185,13 @@ class Scorer:
         knn = self._knn(bank, sp, sn)
         # Per sentence the best similarity to each behaviour's positives, for the "rival" feature.
         probe = vectors @ bank.probe + bank.probe_bias
+        lexical = bank.lexical.scores(sentences)
         best = np.maximum.reduceat(sp, bank.pos_start, axis=1)  # exemplars are grouped by owner
         out = {}
         for k, b in enumerate(BEHAVIOURS):
             out[b] = self._candidate(k, b, bank, sp, sn, tsim, qflags, sentences, lang,
-                                     turn_index, is_last, knn[:, k], vectors, best, probe[:, k])
+                                     turn_index, is_last, knn[:, k], vectors, best, probe[:, k],
+                                     lexical[:, k])
         return out
 
     @staticmethod
@@ -208,7 +212,7 @@ class Scorer:
         return votes
 
     def _candidate(self, k, b, bank, sp, sn, tsim, qflags, sentences, lang, turn_index, is_last,
-                   knn, vectors, best, probe):
+                   knn, vectors, best, probe, lexical):
         own = bank.pos_owner == k
         pos = np.sort(sp[:, own], axis=1)[:, ::-1]
         pos1, pos3 = pos[:, 0], pos[:, :3].mean(axis=1)
@@ -225,7 +229,7 @@ class Scorer:
             "lead": float(pos1[i] - other[i]), "is_nl": float(lang != "en"),
             "tenant_sim": float(tsim[i]), "first_sentence": float(i == 0),
             "first_turn": float(turn_index == 0), "last_sentence": float(i == n - 1),
-            "is_last": float(is_last), "knn": float(knn[i]), "probe": float(probe[i]), **qflags[i],
+            "is_last": float(is_last), "knn": float(knn[i]), "probe": float(probe[i]), "lex": float(lexical[i]), **qflags[i],
             "rival": float(pos1[i] - best[i, BEHAVIOURS.index(F.RIVAL[b])]) if b in F.RIVAL else 0.0,
         }
         texts = [t for t, o in zip(bank.pos_text, own) if o]

@@ -106,3 +106,48 @@ def test_agreement_per_behaviour_and_overall(store):
     assert (overall["items"], overall["agree"], overall["disagree"]) == (4, 3, 1)
     # pairs: (T,T) (F,F) (T,F) (F,F): po .75, pe .5*.25+.5*.75 = .5, kappa .5
     assert overall["kappa"] == pytest.approx(0.5)
+
+
+def test_a_team_leader_adds_a_behaviour_the_scorer_missed(store):
+    from simulator.store.review import final_labels, judge
+
+    sid = make_session(store)
+    # Turn 4: "Dat is ook echt vervelend, zeker met kleine kinderen in huis." -- the scorer said
+    # acknowledge_emotion only; the team leader hears a paraphrase of the tenant too.
+    assert judge(store, sid, 4, "paraphrase", True, "Anja") == {"detected": False, "human": True}
+    # ...and removes a wrong detection by saying what the trainee did, not what the scorer did.
+    assert judge(store, sid, 4, "acknowledge_emotion", False, "Anja") == {
+        "detected": True, "human": False}
+    labels = final_labels(store.turns(sid)[3])
+    assert labels["paraphrase"] is True and labels["acknowledge_emotion"] is False
+    pairs = agreement(store)["behaviours"]
+    assert (pairs["paraphrase"]["items"], pairs["paraphrase"]["disagree"]) == (1, 1)
+
+
+def test_reviewed_turns_become_labelled_items_with_their_context(store):
+    from simulator.store.review import judge, reviewed_items
+
+    sid = make_session(store)
+    make_session(store, trainee="Piet")  # nobody reviewed this one: it teaches nothing
+    judge(store, sid, 4, "paraphrase", True, "Anja")
+    judge(store, sid, 8, "dismissive", True, "Anja")  # agrees with the scorer
+    items = reviewed_items(store)
+    assert [it.text for it in items] == [
+        "Dat is ook echt vervelend, zeker met kleine kinderen in huis.",
+        "Dat had u zelf ook wel kunnen dichtkitten hoor.",
+    ]
+    first, last = items
+    # Labels: the verdicts, and the scorer's labels the team leader let stand.
+    assert set(first.labels) == {"acknowledge_emotion", "paraphrase"}
+    assert first.tenant_said.startswith("Ja, dat zeggen ze allemaal")
+    assert (first.turn_index, first.is_last, first.lang) == (1, False, "nl")
+    assert set(last.labels) == {"dismissive"} and last.is_last and last.turn_index == 3
+
+
+def test_kappa_is_withheld_below_the_minimum_number_of_judgements(store):
+    from simulator.store.agreement import KAPPA_MIN
+
+    sid = make_session(store)
+    override(store, sid, 2, "greet_introduce", True, "Anja")
+    override(store, sid, 4, "greet_introduce", True, "Anja")
+    assert agreement(store)["overall"]["items"] == 2 < KAPPA_MIN

@@ -66,7 +66,7 @@ async def test_filter_override_and_comment(store):
         assert "Wat vervelend voor u, zeg." in cells
         assert any("Gevoel erkennen" in c for c in cells) and any("Excuses" in c for c in cells)
         # first detection row: disagree; second: agree
-        turns.move_cursor(row=next(i for i, r in enumerate(screen.rows) if r))
+        turns.move_cursor(row=next(i for i, r in enumerate(screen.rows) if r and r[1]))
         await pilot.press("d")
         await pilot.pause()
         sid = screen.session["id"]
@@ -83,3 +83,45 @@ async def test_filter_override_and_comment(store):
         await pilot.press("escape")
         await pilot.pause()
         assert "κ" in str(screen.query_one("#kappa", Static).render())
+
+
+async def test_a_team_leader_marks_a_missed_behaviour_and_sees_kappa_per_behaviour(store):
+    save_prefs(trainee="Tl Anne")
+    app = create_app(session_factory=scripted_factory(), store=store, lang="nl", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        sessions = screen.query_one("#sessions", DataTable)
+        screen.query_one("#f-trainee", Input).value = "Noor"
+        await pilot.pause()
+        sessions.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        turns = screen.query_one("#turns", DataTable)
+        # The trainee's own line (no badge under it): a/d have nothing to judge, m adds one.
+        turns.move_cursor(row=next(i for i, r in enumerate(screen.rows) if r and r[1] is None))
+        await pilot.press("d")
+        await pilot.pause()
+        sid = screen.session["id"]
+        assert not [o for t in store.turns(sid) for o in t["overrides"]]
+        await pilot.press("m")
+        await pilot.pause()
+        picker = app.screen
+        assert "beurt 2" in str(picker.query_one(Static).render())
+        names = [str(o.prompt) for o in picker.query_one("OptionList").options]
+        assert "Begroeten en voorstellen" in names and len(names) == 10  # explain_plan is shown
+        await pilot.press("enter")  # the first: acknowledge_emotion
+        await pilot.pause()
+        assert app.screen is screen
+        labels = [(o["behaviour"], o["agree"]) for t in store.turns(sid) for o in t["overrides"]]
+        assert labels == [("acknowledge_emotion", False)]  # scorer said no; the leader says yes
+        cells = [str(turns.get_row_at(i)[2]) for i in range(turns.row_count)]
+        assert any("+ Gevoel erkennen" in c and "gemist" in c for c in cells)
+        await pilot.press("escape")
+        await pilot.pause()
+        kappa = screen.query_one("#kappa", Static)
+        assert "alles: nog te weinig oordelen (1/10)" in str(kappa.render())
+        await pilot.press("k")
+        await pilot.pause()
+        assert "Gevoel erkennen: nog te weinig oordelen (1/10)" in str(kappa.render())

@@ -150,18 +150,33 @@ def review(session_id, reviewer, comment) -> None:
 @click.option("--behaviour", required=True, help="Behaviour id, e.g. acknowledge_emotion.")
 @click.option(
     "--agree/--disagree",
-    required=True,
+    default=None,
     help="--agree: the automatic label was right; --disagree: the opposite is true.",
 )
+@click.option(
+    "--shown/--not-shown",
+    default=None,
+    help="What the trainee did, whatever the scorer said: --shown marks a behaviour the scorer "
+    "missed; --not-shown removes a wrong detection.",
+)
 @click.option("--as-reviewer", "reviewer", metavar="NAME", required=True, help="Your name.")
-def override(session_id, number, behaviour, agree, reviewer) -> None:
-    """Agree or disagree with the automatic detection of one behaviour in one trainee turn."""
-    from simulator.store.review import override as record
-    from simulator.store.review import visible_session
+def override(session_id, number, behaviour, agree, shown, reviewer) -> None:
+    """Judge the automatic label of one behaviour in one trainee turn.
 
+    Give either --agree/--disagree (about the scorer's label) or --shown/--not-shown (about the
+    trainee's turn, e.g. to add a behaviour the scorer missed).
+    """
+    from simulator.store.review import judge, visible_session
+    from simulator.store.review import override as record
+
+    if (agree is None) == (shown is None):
+        raise click.UsageError("give one of --agree/--disagree or --shown/--not-shown")
     with opened_store() as store:
         session = visible_session(store, session_id, _viewer(None, reviewer))
-        result = record(store, session["id"], number, behaviour, agree, reviewer)
+        if shown is None:
+            result = record(store, session["id"], number, behaviour, agree, reviewer)
+        else:
+            result = judge(store, session["id"], number, behaviour, shown, reviewer)
     state = "shown" if result["human"] else "not shown"
     click.echo(
         f"Turn {number}, {behaviour}: {state} (scorer said "
@@ -176,6 +191,7 @@ def agreement(as_json) -> None:
 
     Near 1: the scorer can be trusted; near 0 or below: no better than chance.
     """
+    from simulator.store.agreement import KAPPA_MIN
     from simulator.store.agreement import agreement as compute
 
     with opened_store() as store:
@@ -186,8 +202,10 @@ def agreement(as_json) -> None:
     rows = [*result["behaviours"].items(), ("overall", result["overall"])]
     click.echo(f"{'behaviour':<22} {'items':>5} {'agree':>5} {'kappa':>6}")
     for name, row in rows:
-        kappa = "-" if row["kappa"] is None else f"{row['kappa']:.2f}"
+        few = row["kappa"] is None or row["items"] < KAPPA_MIN
+        kappa = "-" if few else f"{row['kappa']:.2f}"
         click.echo(f"{name:<22} {row['items']:>5} {row['agree']:>5} {kappa:>6}")
+    click.echo(f"(kappa is shown from {KAPPA_MIN} judgements on; with fewer, chance decides it)")
 
 
 @sessions.command()

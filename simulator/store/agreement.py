@@ -11,6 +11,8 @@ from __future__ import annotations
 from scoring.behaviours import BEHAVIOURS
 from simulator.store.store import Store
 
+KAPPA_MIN = 10  # judgements before a kappa is shown: with fewer, chance decides it
+
 
 def cohen_kappa(pairs: list[tuple[bool, bool]]) -> float | None:
     """Kappa for two raters with yes/no labels; None without items or when undefined."""

@@ -111,6 +111,17 @@ def override(
     return {"detected": detected, "human": detected if agree else not detected}
 
 
+def judge(store: Store, sid: str, number: int, behaviour: str, shown: bool, reviewer: str) -> dict:
+    """Record what the trainee did (`shown`), whatever the scorer said: adds a missed behaviour
+    or removes a wrong detection. Stored as an override, so κ and calibration read it alike."""
+    turn = trainee_turn(store, sid, number)
+    rows = list(store.db.query(
+        "SELECT detected FROM detections WHERE turn_id = ? AND behaviour = ?",
+        [turn["id"], behaviour]))
+    detected = bool(rows and rows[0]["detected"])
+    return override(store, sid, number, behaviour, shown == detected, reviewer)
+
+
 def final_labels(turn: dict) -> dict[str, bool]:
     """Behaviour -> shown, after the team leaders' overrides (the latest verdict wins)."""
     auto = {b: bool(d["detected"]) for b, d in turn.get("detections", {}).items()}
@@ -119,3 +130,35 @@ def final_labels(turn: dict) -> dict[str, bool]:
         shown = auto.get(row["behaviour"], False)
         labels[row["behaviour"]] = shown if row["agree"] else not shown
     return labels
+
+
+def reviewed_items(store: Store) -> list:
+    """Every trainee turn a team leader judged, as a labelled item (scoring.evaluation.Item).
+
+    The labels are what the team leaders decided: their verdicts where they gave one, the
+    scorer's label for the behaviours of that turn they left alone (they saw the badges and let
+    them stand). Context is rebuilt from the transcript as the session gave it to the scorer:
+    the tenant's line before, the trainee turn's index, and whether it was the last one.
+    """
+    from scoring.evaluation import Item
+
+    rows = store.db.query(
+        "SELECT DISTINCT t.session_id FROM overrides o JOIN turns t ON t.id = o.turn_id"
+        " ORDER BY t.session_id"
+    )
+    items = []
+    for sid in [r["session_id"] for r in rows]:
+        session = store.session(sid)
+        turns = store.turns(sid)
+        trainee = [t for t in turns if t["speaker"] == "trainee"]
+        tenant_before, index = "", 0
+        for turn in turns:
+            if turn["speaker"] == "tenant":
+                tenant_before = turn["text"]
+                continue
+            if turn["overrides"]:
+                labels = tuple(b for b, shown in final_labels(turn).items() if shown)
+                items.append(Item(turn["id"], session["lang"], turn["text"], labels,
+                                  tenant_before, index, turn is trainee[-1]))
+            index += 1
+    return items

@@ -11,10 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Select, Sparkline, Static
 
+from scoring.behaviours import BEHAVIOURS
 from simulator.ui.i18n import label
 from simulator.ui.names import behaviour_name
 from simulator.ui.prefs import load_prefs
 from simulator.ui.screens.base import BaseScreen
+from simulator.ui.widgets.picker import BehaviourPicker
 from simulator.ui.widgets.status import StatusLine
 
 
@@ -29,6 +31,8 @@ class ReviewScreen(BaseScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "agree", "agree"),
         Binding("d", "disagree", "disagree"),
+        Binding("m", "missed", "missed"),
+        Binding("k", "kappa_table", "kappa_table"),
         Binding("escape", "back", "back"),
     ]
 
@@ -37,7 +41,10 @@ class ReviewScreen(BaseScreen):
         self.reviewer = load_prefs().get("trainee") or "teamleider"
         self.sessions: list[dict] = []
         self.session: dict | None = None
-        self.rows: list[tuple[int, str] | None] = []  # transcript row -> (turn number, behaviour)
+        # transcript row -> (trainee turn number, behaviour or None for the turn's own row);
+        # None for the tenant's rows
+        self.rows: list[tuple[int, str | None] | None] = []
+        self.kappa_detail = False
 
     @property
     def store(self) -> Any:
@@ -116,13 +123,31 @@ class ReviewScreen(BaseScreen):
             return str(outcome)
 
     def show_kappa(self) -> None:
-        from simulator.store.agreement import agreement
+        from simulator.store.agreement import KAPPA_MIN, agreement
 
-        overall = agreement(self.store)["overall"]
-        kappa = overall["kappa"]
-        text = (self.tr("kappa", kappa=f"{kappa:.2f}") + f"  (n={overall['items']})"
-                if kappa is not None else self.tr("kappa_none") + f"  (n={overall['items']})")
-        self.query_one("#kappa", Static).update(text)
+        result = agreement(self.store)
+        lines = [self.kappa_line(self.tr("overall"), result["overall"])]
+        if self.kappa_detail:
+            lines += [self.kappa_line(behaviour_name(b, self.lang), row)
+                      for b, row in result["behaviours"].items() if row["items"]]
+        elif result["overall"]["items"] >= KAPPA_MIN:
+            lines[0] += "   " + self.tr("kappa_more")
+        widget = self.query_one("#kappa", Static)
+        widget.styles.height = len(lines)
+        widget.update("\n".join(lines))
+
+    def kappa_line(self, name: str, row: dict) -> str:
+        from simulator.store.agreement import KAPPA_MIN
+
+        n = row["items"]
+        if row["kappa"] is None or n < KAPPA_MIN:
+            return self.tr("kappa_none", name=name, n=n, least=KAPPA_MIN)
+        return self.tr("kappa", name=name, kappa=f"{row['kappa']:.2f}", n=n)
+
+    def action_kappa_table(self) -> None:
+        if self.query_one("#review-switch", ContentSwitcher).current == "review-list":
+            self.kappa_detail = not self.kappa_detail
+            self.show_kappa()
 
     def show_progress(self, trainee: str | None) -> None:
         """The highlighted trainee's session scores, oldest first."""
@@ -176,13 +201,15 @@ class ReviewScreen(BaseScreen):
         self.rows = []
         for turn in self.store.turns(self.session["id"]):
             number = turn["position"] + 1
-            who = self.tr("tenant" if turn["speaker"] == "tenant" else "you")
-            table.add_row(str(number), who, Text(turn["text"]))
-            self.rows.append(None)
+            trainee = turn["speaker"] == "trainee"
+            table.add_row(str(number), self.tr("you" if trainee else "tenant"), Text(turn["text"]))
+            self.rows.append((number, None) if trainee else None)
             labels = final_labels(turn)
             verdicts = {o["behaviour"]: o["agree"] for o in turn["overrides"]}
-            for behaviour, det in turn["detections"].items():
-                if det["detected"] or behaviour in verdicts:
+            for behaviour in [b for b in BEHAVIOURS if b in turn["detections"] or b in verdicts]:
+                detected = bool(turn["detections"].get(behaviour, {}).get("detected"))
+                if detected or behaviour in verdicts:
+                    det = turn["detections"].get(behaviour, {})
                     table.add_row("", "", self.badge(behaviour, det, labels, verdicts))
                     self.rows.append((number, behaviour))
         if self.rows:
@@ -190,9 +217,14 @@ class ReviewScreen(BaseScreen):
 
     def badge(self, behaviour: str, det: dict, labels: dict, verdicts: dict) -> Text:
         shown = labels.get(behaviour, False)
+        detected = bool(det.get("detected"))
         out = Text("  ")
-        out.append(f" {behaviour_name(behaviour, self.lang)} ",
-                   style="bold black on green" if det["detected"] else "strike")
+        name = behaviour_name(behaviour, self.lang)
+        if not detected and shown:  # a behaviour the scorer missed, added by a team leader
+            out.append(f" + {name} ", style="bold black on cyan")
+            out.append(f"  [{self.tr('missed_badge')}]", style="cyan")
+            return out
+        out.append(f" {name} ", style="bold black on green" if detected else "strike")
         out.append(f" {det.get('confidence') or 0:.2f}", style="dim")
         if behaviour in verdicts:
             word = self.tr("agree" if verdicts[behaviour] else "disagree")
@@ -201,13 +233,21 @@ class ReviewScreen(BaseScreen):
             out.append(" ✗", style="red")
         return out
 
+    def current_row(self) -> tuple[int, str | None] | None:
+        table = self.query_one("#turns", DataTable)
+        if self.session is None or not self.rows or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
     def _verdict(self, agree: bool) -> None:
         from simulator.store.review import override
 
-        table = self.query_one("#turns", DataTable)
-        if self.session is None or not self.rows or self.rows[table.cursor_row] is None:
+        current = self.current_row()
+        if current is None or current[1] is None:
+            if current is not None:
+                self.notify(self.tr("pick_badge"))
             return
-        number, behaviour = self.rows[table.cursor_row]
+        number, behaviour = current
         override(self.store, self.session["id"], number, behaviour, agree, self.reviewer)
         self.notify(self.tr("override_saved"))
         self.fill_transcript()
@@ -217,6 +257,26 @@ class ReviewScreen(BaseScreen):
 
     def action_disagree(self) -> None:
         self._verdict(False)
+
+    def action_missed(self) -> None:
+        """Add a behaviour the scorer missed on the highlighted trainee turn."""
+        from simulator.store.review import final_labels, judge
+
+        current = self.current_row()
+        if current is None:
+            return
+        number = current[0]
+        turn = next(t for t in self.store.turns(self.session["id"]) if t["position"] == number - 1)
+        shown = final_labels(turn)
+        choices = [(b, behaviour_name(b, self.lang)) for b in BEHAVIOURS if not shown.get(b)]
+
+        def chosen(behaviour: str | None) -> None:
+            if behaviour:
+                judge(self.store, self.session["id"], number, behaviour, True, self.reviewer)
+                self.notify(self.tr("override_saved"))
+                self.fill_transcript()
+
+        self.app.push_screen(BehaviourPicker(self.tr("missed_title", turn=number), choices), chosen)
 
     @on(Input.Submitted, "#comment")
     def save_comment(self, event: Input.Submitted) -> None:
