@@ -22,8 +22,9 @@ C = 4.0  # inverse ridge of the logistic models; exemplars are few (~30 per beha
 class LexicalProbe:
     """Per behaviour, the log-odds that a sentence is an exemplar of it, from its n-grams."""
 
-    def __init__(self, texts: Sequence[str], owners: Sequence[int]):
-        """`owners[i]` is the behaviour index of exemplar `texts[i]`, or -1 for a near miss."""
+    def __init__(self, texts: Sequence[str], labels: np.ndarray):
+        """`labels[i, k]` is 1 where text i shows behaviour k (an exemplar: one; a near miss or
+        a labelled reply without behaviours: none; a labelled reply: any number)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import FeatureUnion
@@ -35,13 +36,12 @@ class LexicalProbe:
                                       token_pattern=r"(?u)\b\w+\b", lowercase=True)),
         ])
         X = self.vectorizer.fit_transform(list(texts))
-        owners = np.asarray(owners)
         self.weights = np.zeros((X.shape[1], len(BEHAVIOURS)), dtype=np.float32)
         self.bias = np.zeros(len(BEHAVIOURS), dtype=np.float32)
         for k in range(len(BEHAVIOURS)):
-            y = (owners == k).astype(int)
+            y = labels[:, k].astype(int)
             if 0 < y.sum() < len(y):
-                model = LogisticRegression(C=C, max_iter=2000, class_weight="balanced")
+                model = LogisticRegression(C=C, solver="liblinear", class_weight="balanced")
                 model.fit(X, y)
                 self.weights[:, k] = model.coef_[0]
                 self.bias[k] = model.intercept_[0]

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from scoring import features as F
 from scoring.behaviours import BEHAVIOURS, LANGS
 from scoring.embedder import Embedder, EmbeddingCache, make_embedder
+from scoring.evaluation import Item, load_items
 from scoring.lexical import LexicalProbe
 from scoring.model import Calibration, resolve
 from scoring.rubric import BehaviourSpec, Rubric, behaviour_specs, load_rubrics
 
 Progress = Callable[[str], None]
 PROBE_RIDGE = 1.0  # ridge of the exemplar probe, on unit-length embeddings
+TRAIN = Path(__file__).resolve().parent / "data" / "train.jsonl"
 KNN = 7  # neighbours that vote; odd, and small next to ~16 positives per behaviour
 
 
@@ -59,7 +62,8 @@ class Candidate:
 class _Bank:
     """Exemplar vectors of one language, stacked once so a turn costs two matrix products."""
 
-    def __init__(self, specs: dict[str, BehaviourSpec], lang: str, vectors: dict[str, np.ndarray]):
+    def __init__(self, specs: dict[str, BehaviourSpec], lang: str, vectors: dict[str, np.ndarray],
+                 replies: Sequence[Item] = ()):
         pos_t, neg_t, pos_o, neg_o = [], [], [], []
         for k, b in enumerate(BEHAVIOURS):
             ex = specs[b].examples.get(lang)
@@ -72,24 +76,35 @@ class _Bank:
         self.neg = np.stack([vectors[t] for t in neg_t])
         self.pos_owner, self.neg_owner = np.array(pos_o), np.array(neg_o)
         self.pos_start = np.searchsorted(self.pos_owner, np.arange(len(BEHAVIOURS)))
-        self.probe, self.probe_bias = _exemplar_probe(self.pos, self.neg, self.pos_owner)
-        self.lexical = LexicalProbe(pos_t + neg_t, pos_o + [-1] * len(neg_t))
+        texts = pos_t + neg_t + [it.text for it in replies]
+        labels = np.zeros((len(texts), len(BEHAVIOURS)))
+        labels[np.arange(len(pos_t)), pos_o] = 1.0
+        for row, it in enumerate(replies, len(pos_t) + len(neg_t)):
+            labels[row, [BEHAVIOURS.index(b) for b in it.labels]] = 1.0
+        X = np.stack([vectors[t] for t in texts])
+        self.probe, self.probe_bias = _probe(X, labels)
+        self.lexical = LexicalProbe(texts, labels)
 
 
-def _exemplar_probe(pos: np.ndarray, neg: np.ndarray, owner: np.ndarray,
-                    ridge: float = PROBE_RIDGE) -> tuple[np.ndarray, np.ndarray]:
-    """One-vs-rest ridge regression from an exemplar's embedding to its behaviour.
+def _probe(X: np.ndarray, Y: np.ndarray, ridge: float = PROBE_RIDGE) -> tuple[np.ndarray, np.ndarray]:
+    """One-vs-rest ridge regression from an embedding to the behaviours it shows.
 
-    Fitted on the rubric exemplars only (near misses count as "none of them"), so it adds a
-    learned direction per behaviour without ever seeing labelled replies. One solve, at load.
+    Fitted on the rubric exemplars (near misses count as "none of them") and the training
+    split's replies, never on the development or test split. One solve, at load.
     """
-    X = np.vstack([pos, neg]).astype(np.float64)
-    Y = np.zeros((len(X), len(BEHAVIOURS)))
-    Y[np.arange(len(pos)), owner] = 1.0
+    X = X.astype(np.float64)
     mean_x, mean_y = X.mean(axis=0), Y.mean(axis=0)
     Xc = X - mean_x
     W = np.linalg.solve(Xc.T @ Xc + ridge * np.eye(X.shape[1]), Xc.T @ (Y - mean_y))
     return W.astype(np.float32), (mean_y - mean_x @ W).astype(np.float32)
+
+
+def training_replies() -> list[Item]:
+    """The labelled replies of the training split (scoring/data/train.jsonl), if shipped.
+
+    They teach the lexical probe; the development split calibrates, the test split measures.
+    """
+    return load_items(TRAIN) if TRAIN.is_file() else []
 
 
 def exemplar_texts(specs: dict[str, BehaviourSpec]) -> list[str]:
@@ -105,11 +120,14 @@ class Scorer:
     """Scores trainee replies. Accepts any embedder (FakeEmbedder in unit tests)."""
 
     def __init__(self, rubrics: dict[str, Rubric] | None = None, embedder: Embedder | None = None,
-                 calibration: Calibration | None = None, use_cache: bool = True):
+                 calibration: Calibration | None = None, use_cache: bool = True,
+                 training: Sequence[Item] | None = None):
+        """`training`: the labelled replies that teach the probes (default: the training split)."""
         self.rubrics = rubrics if rubrics is not None else load_rubrics()
         self.specs = behaviour_specs(self.rubrics)
         self.embedder = embedder if embedder is not None else make_embedder()
         self.use_cache = use_cache
+        self.training = training
         self._given_calibration = calibration
         self.calibration: Calibration | None = calibration
         self._banks: dict[str, _Bank] = {}
@@ -131,7 +149,8 @@ class Scorer:
         if self._banks:
             return
         self.embedder.load(progress)
-        texts = exemplar_texts(self.specs)
+        replies = training_replies() if self.training is None else list(self.training)
+        texts = list(dict.fromkeys(exemplar_texts(self.specs) + [it.text for it in replies]))
         if progress:
             progress(f"Embedding {len(texts)} rubric exemplars")
         if self.use_cache:
@@ -139,7 +158,8 @@ class Scorer:
         else:
             matrix = self.embedder.encode(texts)
         vectors = dict(zip(texts, matrix))
-        self._banks = {lang: _Bank(self.specs, lang, vectors) for lang in LANGS}
+        self._banks = {lang: _Bank(self.specs, lang, vectors,
+                                   [it for it in replies if it.lang == lang]) for lang in LANGS}
         if self.calibration is None:
             self.calibration = resolve(self.model_id)
 
@@ -185,13 +205,13 @@ class Scorer:
         knn = self._knn(bank, sp, sn)
         # Per sentence the best similarity to each behaviour's positives, for the "rival" feature.
         probe = vectors @ bank.probe + bank.probe_bias
-        lexical = bank.lexical.scores(sentences)
+        lexical = bank.lexical.scores(sentences + [" ".join(sentences)])  # last row: the reply
         best = np.maximum.reduceat(sp, bank.pos_start, axis=1)  # exemplars are grouped by owner
         out = {}
         for k, b in enumerate(BEHAVIOURS):
             out[b] = self._candidate(k, b, bank, sp, sn, tsim, qflags, sentences, lang,
                                      turn_index, is_last, knn[:, k], vectors, best, probe[:, k],
-                                     lexical[:, k])
+                                     lexical[:-1, k], float(lexical[-1, k]))
         return out
 
     @staticmethod
@@ -212,7 +232,7 @@ class Scorer:
         return votes
 
     def _candidate(self, k, b, bank, sp, sn, tsim, qflags, sentences, lang, turn_index, is_last,
-                   knn, vectors, best, probe, lexical):
+                   knn, vectors, best, probe, lexical, lex_reply):
         own = bank.pos_owner == k
         pos = np.sort(sp[:, own], axis=1)[:, ::-1]
         pos1, pos3 = pos[:, 0], pos[:, :3].mean(axis=1)
@@ -229,7 +249,9 @@ class Scorer:
             "lead": float(pos1[i] - other[i]), "is_nl": float(lang != "en"),
             "tenant_sim": float(tsim[i]), "first_sentence": float(i == 0),
             "first_turn": float(turn_index == 0), "last_sentence": float(i == n - 1),
-            "is_last": float(is_last), "knn": float(knn[i]), "probe": float(probe[i]), "lex": float(lexical[i]), **qflags[i],
+            "is_last": float(is_last), "knn": float(knn[i]), "probe": float(probe[i]), "lex": float(lexical[i]),
+            "lex_reply": lex_reply, "lex_max": float(np.where(ok, lexical, -np.inf).max())
+            if ok.any() else float(lexical.max()), **qflags[i],
             "rival": float(pos1[i] - best[i, BEHAVIOURS.index(F.RIVAL[b])]) if b in F.RIVAL else 0.0,
         }
         texts = [t for t, o in zip(bank.pos_text, own) if o]

@@ -1,0 +1,62 @@
+"""Merge labelled JSONL drafts into one split of scoring/data with stable ids, checked.
+
+    python scripts/freeze_split.py test DRAFT.jsonl [DRAFT.jsonl ...]
+
+Each line: {"lang", "tenant_said", "text", "labels"} (other keys, such as "note", are kept).
+Ids become "<split>-<lang>-NNNN". A text that already occurs in another split is dropped (a
+reply may be in one split only), as is a repeat within the drafts. Refuses to overwrite an
+existing split: a frozen test split stays frozen.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "scoring" / "data"
+SPLITS = ("dev", "train", "test")
+
+
+def key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def main(split: str, drafts: list[str]) -> int:
+    if split not in SPLITS:
+        print(f"split must be one of {', '.join(SPLITS)}", file=sys.stderr)
+        return 2
+    target = DATA / f"{split}.jsonl"
+    if target.exists():
+        print(f"{target} exists; a frozen split is never rewritten", file=sys.stderr)
+        return 1
+    taken = set()
+    for other in SPLITS:
+        path = DATA / f"{other}.jsonl"
+        if other != split and path.exists():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            taken |= {key(json.loads(line)["text"]) for line in lines if line.strip()}
+    rows, dropped, counters = [], 0, {}
+    for draft in drafts:
+        for line in Path(draft).read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            k = key(row["text"])
+            if k in taken:
+                dropped += 1
+                continue
+            taken.add(k)
+            counters[row["lang"]] = counters.get(row["lang"], 0) + 1
+            rows.append({"id": f"{split}-{row['lang']}-{counters[row['lang']]:04d}", **row})
+    target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                      encoding="utf-8")
+    from scoring.evaluation import load_items
+
+    items = load_items(target)  # raises DataError with FILE:LINE on a malformed row
+    print(f"{target}: {len(items)} items {counters}; {dropped} dropped as repeats")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2:]))
