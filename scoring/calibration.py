@@ -175,10 +175,38 @@ def cross_validate(designs: dict[str, Design], items: Sequence[Item], k: int = 5
     return report
 
 
+def crossfit_candidates(scorer, items: Sequence[Item], k: int = 5, seed: int = 0) -> list[dict]:
+    """Candidates of training-split items, each computed by probes fitted without it.
+
+    The probes learn from the training split; features of an item they learned from would be
+    too good, and calibration would trust the probes too much. So the split is cut in k folds
+    and each fold is scored by a scorer whose probes learned from the other folds only.
+    """
+    fold = folds(items, k, seed)
+    out: list[dict | None] = [None] * len(items)
+    for f in range(k):
+        held = np.flatnonzero(fold == f)
+        others = [it for it, g in zip(items, fold) if g != f]
+        sub = type(scorer)(scorer.rubrics, scorer.embedder, scorer.calibration, scorer.use_cache,
+                           training=others)
+        for i, cand in zip(held, item_candidates(sub, [items[i] for i in held])):
+            out[i] = cand
+    return out
+
+
 def calibrate(scorer, items: Sequence[Item], k: int = 5, seed: int = 0,
-              message: Message | None = None, progress=None) -> tuple[Calibration, dict]:
-    """The calibration to store (fitted on all items) and its cross-validated report."""
+              message: Message | None = None, progress=None,
+              training: Sequence[Item] = ()) -> tuple[Calibration, dict]:
+    """The calibration to store (fitted on all items) and its cross-validated report.
+
+    `training`: the training split, calibrated on too, with cross-fitted probe features.
+    """
     cands = item_candidates(scorer, items, progress)
+    if training:
+        if message:
+            message(f"Cross-fitting the probes on {len(training)} training replies")
+        cands += crossfit_candidates(scorer, training, k, seed)
+        items = list(items) + list(training)
     designs = {b: Design(b, items, cands) for b in BEHAVIOURS}
     if message:
         message(f"Cross-validating ({k} folds, nested) on {len(items)} items")

@@ -39,6 +39,12 @@ def _scorer():
     return scorer
 
 
+def scorer_training():
+    from scoring.scorer import training_replies
+
+    return training_replies()
+
+
 def _progress(label: str):
     """A click progress bar driven by (done, total) callbacks, drawn on stderr."""
     state: dict = {}
@@ -121,8 +127,12 @@ def calibrate(data: Path | None, folds: int, ship: bool, from_reviews: bool) -> 
         return
     items = _load(data or DEFAULT_DATA)
     scorer = _scorer()
+    # The shipped data: the development split and the training split (whose probe features
+    # are cross-fitted). A file of your own is calibrated on as it is.
+    training = [] if data else scorer_training()
     calibration, report = fit(scorer, items, folds, message=lambda m: click.echo(m, err=True),
-                              progress=_progress("Embedding"))
+                              progress=_progress("Embedding"), training=training)
+    items = list(items) + list(training)
     target = SHIPPED if ship else user_path(scorer.model_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(calibration.to_json() + "\n", encoding="utf-8")
