@@ -96,7 +96,8 @@ def evaluate(file: Path | None, as_json: bool) -> None:
         cv = scorer.calibration.cv if name == "dev" else {}
         if cv.get("macro_f1") is not None:
             by_lang = "   ".join(f"{k}: {v:.3f}" for k, v in cv.get("by_lang", {}).items())
-            click.echo(f"cross-validated ({cv.get('folds')} folds, out of sample): "
+            click.echo(f"cross-validated on {cv.get('items')} items of the development and "
+                       f"training splits ({cv.get('folds')} folds, out of sample): "
                        f"macro-F1 {cv['macro_f1']:.3f}   {by_lang}")
 
 
