@@ -156,7 +156,8 @@ def _calibrate_from_reviews() -> None:
             "roleplay sessions override)")
     scorer = _scorer()
     result = refit(scorer, items)
-    click.echo(f"{result.items} reviewed turns; {result.held_out} held out to measure, "
+    turns = "turn" if result.items == 1 else "turns"
+    click.echo(f"{result.items} reviewed {turns}; {result.held_out} held out to measure, "
                f"{result.items - result.held_out} to fit.")
     if result.before is not None:
         click.echo(format_before_after(result.before, result.after))
@@ -164,7 +165,8 @@ def _calibrate_from_reviews() -> None:
         click.echo("Too few reviewed turns to hold some out: no before/after figures yet.")
     if not result.moved:
         click.echo(f"No threshold moved: a behaviour needs {MIN_EACH} reviewed turns with it and "
-                   f"{MIN_EACH} without it, per language.")
+                   f"{MIN_EACH} without it, per language. Nothing written.")
+        return
     for behaviour, langs in result.moved.items():
         for lang, (old, new) in langs.items():
             click.echo(f"  {behaviour} ({lang}): threshold {old:.2f} -> {new:.2f}")

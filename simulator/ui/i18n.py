@@ -100,6 +100,7 @@ STRINGS: dict[str, tuple[str, str]] = {
               "Scorer–team leader agreement, {name}: κ = {kappa} ({n} judgements)"),
     "kappa_none": ("Overeenstemming scorer–teamleider (κ), {name}: nog te weinig oordelen ({n}/{least})",
                    "Scorer–team leader agreement (κ), {name}: too few judgements yet ({n}/{least})"),
+    "too_few": ("te weinig oordelen ({n}/{least})", "too few judgements ({n}/{least})"),
     "kappa_more": ("k: per gedrag", "k: per behaviour"),
     "kappa_table": ("κ per gedrag", "κ per behaviour"),
     "overall": ("alles", "overall"),

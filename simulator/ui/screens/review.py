@@ -128,7 +128,7 @@ class ReviewScreen(BaseScreen):
         result = agreement(self.store)
         lines = [self.kappa_line(self.tr("overall"), result["overall"])]
         if self.kappa_detail:
-            lines += [self.kappa_line(behaviour_name(b, self.lang), row)
+            lines += [self.kappa_line(behaviour_name(b, self.lang), row, short=True)
                       for b, row in result["behaviours"].items() if row["items"]]
         elif result["overall"]["items"] >= KAPPA_MIN:
             lines[0] += "   " + self.tr("kappa_more")
@@ -136,11 +136,16 @@ class ReviewScreen(BaseScreen):
         widget.styles.height = len(lines)
         widget.update("\n".join(lines))
 
-    def kappa_line(self, name: str, row: dict) -> str:
+    def kappa_line(self, name: str, row: dict, short: bool = False) -> str:
+        """Cohen's κ of one row, or how many judgements it still lacks; `short` for the table."""
         from simulator.store.agreement import KAPPA_MIN
 
         n = row["items"]
-        if row["kappa"] is None or n < KAPPA_MIN:
+        few = row["kappa"] is None or n < KAPPA_MIN
+        if short:
+            value = self.tr("too_few", n=n, least=KAPPA_MIN) if few else f"κ = {row['kappa']:.2f} ({n})"
+            return f"  {name:<26} {value}"
+        if few:
             return self.tr("kappa_none", name=name, n=n, least=KAPPA_MIN)
         return self.tr("kappa", name=name, kappa=f"{row['kappa']:.2f}", n=n)
 
