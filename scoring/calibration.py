@@ -26,10 +26,11 @@ L2_GRID = (3.0, 10.0, 30.0)
 # 0.03, 0.765 at 1.0) and makes calibration ~100x slower, so it is off.
 L2_PROBE: float | None = None
 GRID = np.round(np.linspace(0.1, 0.9, 33), 3)
-# What a wrong flag costs next to a missed one, as the beta of the F-score a threshold maximises:
-# beta < 1 weighs precision more. A false "dismissive" tells a technician they brushed a tenant
-# off when they did not, and makes the simulated tenant angrier: it costs more than a miss.
-BETA = {behaviour: 0.5 for behaviour in NEGATIVE}
+# Negative feedback must be right when it is given: a false "dismissive" tells a technician they
+# brushed a tenant off when they did not (and they stop trusting the feedback), and makes the
+# simulated tenant angrier. Its threshold is the best-F1 one among those whose out-of-fold
+# precision reaches this floor (if none does: the most precise one); a miss costs less.
+FLOOR = {behaviour: 0.85 for behaviour in NEGATIVE}
 Message = Callable[[str], None]
 
 
@@ -65,7 +66,7 @@ class Design:
         self.y = np.array([float(behaviour in it.labels) for it in items])
         self.allowed = np.array([c[behaviour].allowed for c in cands])
         self.langs = np.array([it.lang for it in items])
-        self.beta = BETA.get(behaviour, 1.0)
+        self.floor = FLOOR.get(behaviour)
 
 
 def _fit(d: Design, rows: np.ndarray, l2: float = L2) -> BehaviourModel:
@@ -93,19 +94,23 @@ def _probs(model: BehaviourModel, d: Design, rows: np.ndarray) -> np.ndarray:
     return np.where(d.allowed[rows], p, 0.0)
 
 
-def best_threshold(p: np.ndarray, y: np.ndarray, beta: float = 1.0) -> float:
-    """The grid threshold with the best F-beta, smoothed over neighbours so one item cannot decide."""
+def best_threshold(p: np.ndarray, y: np.ndarray, floor: float | None = None) -> float:
+    """The grid threshold with the best F1 (smoothed over neighbours so one item cannot decide),
+    among those whose precision reaches `floor` when one is given."""
     if y.sum() == 0:
         return 0.5
-    b2 = beta * beta
-    score = []
+    f1, precision = [], []
     for t in GRID:
         pred = p >= t
         tp = float((pred & (y == 1)).sum())
-        total = b2 * y.sum() + pred.sum()
-        score.append((1 + b2) * tp / total if total else 0.0)
-    smooth = np.convolve(np.array(score), np.ones(3) / 3, mode="same")
-    return float(GRID[int(np.argmax(smooth))])
+        f1.append(2 * tp / (pred.sum() + y.sum()) if pred.sum() + y.sum() else 0.0)
+        precision.append(tp / pred.sum() if pred.sum() else 0.0)
+    kernel = np.ones(3) / 3
+    score = np.convolve(np.array(f1), kernel, mode="same")
+    if floor is not None:
+        precise = np.convolve(np.array(precision), kernel, mode="same")
+        score = np.where(precise >= floor, score, precise - 1.0)
+    return float(GRID[int(np.argmax(score))])
 
 
 def folds(items: Sequence[Item], k: int, seed: int = 0) -> np.ndarray:
@@ -139,7 +144,7 @@ def _oof_f1(oof: np.ndarray, d: Design, rows: np.ndarray) -> float:
     for lang in LANGS:
         mask = d.langs[rows] == lang
         p, y = oof[mask], d.y[rows][mask]
-        scores.append(_f1_at(p, y, best_threshold(p, y, d.beta)))
+        scores.append(_f1_at(p, y, best_threshold(p, y, d.floor)))
     return float(np.mean(scores))
 
 
@@ -151,7 +156,7 @@ def fit_behaviour(d: Design, rows: np.ndarray, k_inner: int, seed: int) -> Behav
     oof = runs[l2]
     model = _fit(d, rows, l2)
     model.thresholds = {
-        lang: best_threshold(oof[d.langs[rows] == lang], d.y[rows][d.langs[rows] == lang], d.beta)
+        lang: best_threshold(oof[d.langs[rows] == lang], d.y[rows][d.langs[rows] == lang], d.floor)
         for lang in LANGS
     }
     return model

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scoring.behaviours import BEHAVIOURS, LANGS
-from scoring.calibration import BETA, best_threshold
+from scoring.calibration import FLOOR, best_threshold
 from scoring.evaluation import Item, item_candidates, metrics
 from scoring.model import Calibration
 
@@ -63,7 +63,7 @@ def _thresholds(base: Calibration, probs: dict[str, np.ndarray], items: Sequence
             positives = int(y[mask].sum())
             if positives >= MIN_EACH and len(mask) - positives >= MIN_EACH:
                 fitted.behaviours[b].thresholds[lang] = best_threshold(
-                    probs[b][mask], y[mask], BETA.get(b, 1.0))
+                    probs[b][mask], y[mask], FLOOR.get(b))
     return fitted
 
 
