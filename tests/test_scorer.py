@@ -121,12 +121,32 @@ def test_an_uncalibrated_model_falls_back_to_margin_heuristics(scorer):
     assert scorer.calibration.source == "uncalibrated"  # shipped thresholds are for MiniLM only
 
 
-def test_exemplar_probe_recognises_the_rubric_exemplars(scorer):
-    """The probe is fitted on exemplars only; it must at least tell its own exemplars apart."""
+def test_exemplar_probe_recognises_the_rubric_exemplars(rubrics):
+    """Fitted on exemplars only, the probe must at least tell its own exemplars apart."""
+    scorer = Scorer(rubrics, FakeEmbedder(), training=[])
     scorer.load()
     bank = scorer._banks["nl"]
     predicted = np.argmax(bank.pos @ bank.probe + bank.probe_bias, axis=1)
     assert (predicted == bank.pos_owner).mean() > 0.9
+
+
+def test_training_replies_teach_the_probes_in_their_own_language(rubrics):
+    """A phrase the training split labels as a behaviour raises that behaviour's probes."""
+    from scoring.evaluation import Item
+
+    taught = [Item(f"t{i}", "nl", f"Krijg nou wat, flapdrol nummer {i}.", ("dismissive",))
+              for i in range(12)]
+    plain = Scorer(rubrics, FakeEmbedder(), training=[])
+    learned = Scorer(rubrics, FakeEmbedder(), training=taught)
+    line = ["Krijg nou wat, flapdrol."]
+
+    def probes(scorer, lang):
+        cand = scorer.candidates(line, scorer.encode(line), lang, None, 2, False)["dismissive"]
+        return cand.values["lex_reply"], cand.values["probe"]
+
+    (lex0, probe0), (lex1, probe1) = probes(plain, "nl"), probes(learned, "nl")
+    assert lex1 > lex0 + 1.0 and probe1 > probe0
+    assert probes(learned, "en") == probes(plain, "en")  # Dutch replies do not teach English
 
 
 def test_rival_and_probe_features_reach_the_model(scorer):

@@ -86,11 +86,16 @@ def test_a_closing_counts_at_the_end_of_a_reply_only(scorer, lang, closing, rest
     assert "close_next_steps" not in scorer.score_turn(f"{closing} {rest}", lang, turn_index=6).detected
 
 
+# Precision first: "dismissive" is only flagged where it is right >= 85% of the time out of fold
+# (scoring.calibration.FLOOR), which today costs recall; these two are missed (known, reported).
+MISSED = pytest.mark.xfail(strict=True, reason="precision-first dismissive threshold misses it")
+
+
 @pytest.mark.parametrize("lang,text", [
     ("nl", "Sorry, maar dat is niet mijn afdeling."),
-    ("nl", "Het spijt me, maar daar ga ik echt niet over."),
+    pytest.param("nl", "Het spijt me, maar daar ga ik echt niet over.", marks=MISSED),
     ("en", "Sorry, but that's not my department."),
-    ("en", "I'm sorry, but that's really not my problem."),
+    pytest.param("en", "I'm sorry, but that's really not my problem.", marks=MISSED),
 ])
 def test_sorry_but_not_my_department_is_dismissive_not_an_apology(scorer, lang, text):
     score = scorer.score_turn(text, lang, turn_index=2)

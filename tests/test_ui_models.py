@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from types import SimpleNamespace
 
 import pytest
@@ -35,6 +37,8 @@ async def test_missing_model_shows_a_message_and_the_tenant_answers_from_its_cor
     app = create_app(lang="en", settings=settings, backend=MissingModel(),
                      scorer=Scorer(embedder=FakeEmbedder(), use_cache=False))
     async with app.run_test(size=(80, 24)) as pilot:
+        # The warm-up worker starts after the first frame; wait until it has finished.
+        assert await asyncio.to_thread(app.hub.ready.wait, 60)
         await app.workers.wait_for_complete()
         await pilot.pause()
         status = str(app.screen.query_one("#status").render())
