@@ -14,9 +14,11 @@ import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import click
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from simulator import paths
 from simulator.backends.base import GenerationOptions
@@ -49,6 +51,33 @@ class Settings(BaseModel):
     # language for a model you configured, none for the embedded SmolLM2-135M (it cannot speak
     # Dutch and leaves the scene in English: measured, see benchmarks/tenant_fidelity.py).
     model_langs: list[Literal["nl", "en"]] | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _server_address(cls, value: str | None) -> str | None:
+        if not value or is_server_address(value):
+            return value
+        raise PydanticCustomError(
+            "server_address",
+            "not a server address ({shown}); expected one like http://127.0.0.1:8000",
+            {"shown": json.dumps(value[:60], ensure_ascii=False)},
+        )
+
+
+HOSTNAME = re.compile(r"[A-Za-z0-9._~%:-]+")  # names, IPv4, IPv6 (urlsplit drops the brackets)
+
+
+def is_server_address(value: str) -> bool:
+    """An address with a host and a valid port, as the openai back-end reads it ("http://"
+    optional). The back-end itself says which schemes it speaks."""
+    if any(c.isspace() or not c.isprintable() for c in value):
+        return False
+    parts = urlsplit(value if "://" in value else f"http://{value}")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number 0-65535
+    except ValueError:
+        return False
+    return HOSTNAME.fullmatch(parts.hostname or "") is not None
 
 
 def model_languages(settings: Any) -> tuple[str, ...]:

@@ -231,16 +231,17 @@ def test_trainers_own_persona_joins_the_library(roleplay_home):
     assert "noisy-neighbour" in library.personas and "grumpy" in library.personas
 
 
-def test_lenient_library_leaves_out_only_the_broken_file(roleplay_home):
+def test_a_broken_own_file_is_left_out_and_the_rest_loads(roleplay_home):
     from simulator.content import load_library
 
     (roleplay_home / "personas").mkdir()
     (roleplay_home / "personas" / "broken.yaml").write_text("schema_version: 1\n", encoding="utf-8")
-    with pytest.raises(ContentError):
-        load_library()
-    library = load_library(strict=False)
+    library = load_library()  # a trainer's typo never takes the shipped content down
     assert "grumpy" in library.personas and "broken" not in library.personas
     assert {Path(p.file).name for p in library.problems} == {"broken.yaml"}
+    with pytest.raises(ContentError):  # a folder given on purpose is checked strictly
+        load_library(persona_dir=roleplay_home / "personas")
+    assert "broken" not in load_library(roleplay_home / "personas", strict=False).personas
 
 
 def test_an_exchange_with_an_act_the_stance_lacks_names_its_line(tmp_path):

@@ -117,7 +117,9 @@ def test_delete_asks_first_and_then_removes_everything(ids):
     assert declined.exit_code == 1 and "Aborted" in declined.output
     assert run("sessions", "delete", sid, "--trainee", "Sander", input="y\n").exit_code == 0
     assert run("sessions", "show", sid, "--trainee", "Sander").exit_code == 1
-    assert run("sessions", "delete", ids["other"], "--yes", "--as-reviewer", "A").exit_code == 0
+    # Issue 14: only the session's own trainee deletes it, never a team leader.
+    assert run("sessions", "delete", ids["other"], "--yes", "--as-reviewer", "A").exit_code == 1
+    assert run("sessions", "delete", ids["other"], "--yes", "--trainee", "Fatima").exit_code == 0
     with Store.open() as store:
         assert store.db["turns"].count == len(CONVERSATION_NL)  # only the private session left
 

@@ -15,7 +15,29 @@ from simulator import __version__
 SUBMODULES = ("content", "play", "scoring", "sessions", "app")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class RoleplayGroup(click.Group):
+    """Any command's error that a user can fix (a full disk, a read-only or misplaced data
+    folder, a locked database) ends as one line and exit code 1, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as err:
+            from simulator.cli.problems import user_problem
+
+            message = user_problem(err)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
+
+
+@click.group(
+    cls=RoleplayGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="roleplay")
 @click.pass_context
 def main(ctx: click.Context) -> None:

@@ -18,17 +18,21 @@ def validate(targets: tuple[Path, ...]) -> None:
     """Validate personas, scenarios and rubrics (default: all shipped content).
 
     Prints FILE:LINE: problem; expected ... for each problem and exits 1 if there are any.
+    Warnings (FILE:LINE: warning: ...), such as your own file replacing a shipped persona, are
+    printed too but do not fail validation.
     """
     from simulator.content import validate_paths
 
-    count, problems = validate_paths(list(targets))
-    for problem in problems:
+    count, found = validate_paths(list(targets))
+    for problem in found:
         click.echo(str(problem))
+    problems = [p for p in found if not p.warning]
+    warned = f" {len(found) - len(problems)} warning(s)." if len(found) > len(problems) else ""
     if problems:
         bad = len({p.file for p in problems})
-        click.echo(f"{len(problems)} problem(s) in {bad} of {count} file(s).", err=True)
+        click.echo(f"{len(problems)} problem(s) in {bad} of {count} file(s).{warned}", err=True)
         raise SystemExit(1)
-    click.echo(f"{count} file(s) valid.")
+    click.echo(f"{count} file(s) valid.{warned}")
 
 
 @click.command()
@@ -55,10 +59,12 @@ def schema(kind: str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def new(kind: str, ident: str, folder: Path | None, force: bool) -> None:
     """Write a valid, commented skeleton for a new persona or scenario."""
-    import re
+    from simulator.content.limits import file_id_problem
 
-    if not re.fullmatch(r"[a-z][a-z0-9_-]*", ident):
-        raise click.BadParameter("use lower-case letters, digits, - and _ (e.g. 'noisy-neighbour')")
+    if file_id_problem(ident, kind):
+        raise click.BadParameter(
+            "use lowercase ASCII words joined by hyphens (e.g. 'noisy-neighbour')"
+        )
     folder = folder or paths.user_content_dir(f"{kind}s")
     target = Path(folder) / f"{ident}.yaml"
     if target.exists() and not force:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +18,35 @@ def _progress(message: str, fraction: float | None = None) -> None:
 
 
 def _library() -> Any:
+    """Every usable persona and scenario; a broken file is left out, with its FILE:LINE problems."""
     from simulator.content import ContentError, load_library
 
     try:
-        return load_library()
-    except ContentError as err:
-        raise click.ClickException(f"the content files have problems:\n{err}")
+        library = load_library()
+    except ContentError as err:  # only shipped files make it raise: a damaged installation
+        raise click.ClickException(f"the shipped content files have problems:\n{err}")
+    if library.problems:
+        files = len({p.file for p in library.problems})
+        click.echo(f"Notice: {files} content file(s) left out until fixed "
+                   "(roleplay validate shows the same):", err=True)
+        for problem in library.problems:
+            click.echo(f"  {problem}", err=True)
+    return library
+
+
+def _usable(library: Any, kind: str, ident: str) -> None:
+    """Stop with the file to fix when the chosen persona/scenario was left out; note an own copy."""
+    key = f"{kind}:{ident}"
+    if key in library.replaces:
+        click.echo(f"Notice: {kind} '{ident}' is your own version ({library.files[key]}), "
+                   "not the shipped one.", err=True)
+    broken = [p for p in library.problems
+              if Path(p.file).stem == ident and Path(p.file).parent.name == f"{kind}s"]
+    if broken and key not in library.files:
+        raise click.ClickException(
+            f"{kind} '{ident}' cannot be used until its file is fixed: {broken[0]}; "
+            f"check it with: roleplay validate {broken[0].file}"
+        )
 
 
 class _Unavailable:
@@ -88,17 +110,6 @@ def _store() -> Any:
     except ImportError:  # pragma: no cover - storage not installed
         return None
     return Store.open()
-
-
-def _lines(script: Path | None) -> Iterator[str]:
-    if script is not None:
-        source = script.read_text(encoding="utf-8").splitlines()
-    else:
-        source = sys.stdin
-    for raw in source:
-        line = raw.strip()
-        if line and not line.startswith("#"):
-            yield line
 
 
 def turn_record(turn: Any, reply: Any) -> dict:
@@ -168,9 +179,13 @@ class _Printer:
 def play(persona_id: str, scenario_id: str, lang: str, script: Path | None, as_json: bool,
          seed: int | None, trainee: str, **backend_kwargs: Any) -> None:
     """Talk to a simulated tenant in the terminal (lines from stdin, or --script FILE)."""
+    from simulator.cli.lines import NotText, trainee_lines
     from simulator.engine.session import PracticeSession, SessionError, check_ids
 
+    lines = trainee_lines(script)  # a script that is not UTF-8 stops here, before anything
     library = _library()
+    _usable(library, "persona", persona_id)
+    _usable(library, "scenario", scenario_id)
     try:
         check_ids(library, persona_id, scenario_id)
     except SessionError as err:
@@ -185,12 +200,16 @@ def play(persona_id: str, scenario_id: str, lang: str, script: Path | None, as_j
     out = _Printer(as_json, session.persona.name.get(lang))
     out.opening(session.opening, session.stance)
     out.prompt()
-    for line in _lines(script):
-        turn = session.say(line)
-        out.turn(turn, session.reply())
-        if session.finished:
-            break
-        out.prompt()
+    try:
+        for line in lines:
+            turn = session.say(line)
+            out.turn(turn, session.reply())
+            if session.finished:
+                break
+            out.prompt()
+    except NotText:  # on stdin: what was said before the bad line stays, as a finished session
+        session.end("unfinished")
+        raise
     if not session.finished:
         session.end("unfinished")
     out.end(session.outcome, len(session.trainee_turns), session.session_id)
@@ -212,6 +231,8 @@ def check(scenarios: tuple[str, ...], with_model: bool, seed: int, **backend_kwa
     from simulator.engine.checks import needs_scorer, run_check
 
     library = _library()
+    for sid in scenarios:
+        _usable(library, "scenario", sid)
     unknown = [s for s in scenarios if s not in library.scenarios]
     if unknown:
         raise click.ClickException(
@@ -232,7 +253,9 @@ def check(scenarios: tuple[str, ...], with_model: bool, seed: int, **backend_kwa
             for reason in result.reasons:
                 click.echo(f"      {reason}")
     click.echo(f"{total - failed} passed, {failed} failed" + ("" if total else " (no checks)"))
-    if failed:
+    if library.problems:
+        click.echo("Some content files were left out (see above): fix them and run check again.")
+    if failed or library.problems:
         raise SystemExit(1)
 
 

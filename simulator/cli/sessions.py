@@ -173,6 +173,8 @@ def override(session_id, number, behaviour, agree, shown, reviewer) -> None:
         raise click.UsageError("give one of --agree/--disagree or --shown/--not-shown")
     with opened_store() as store:
         session = visible_session(store, session_id, _viewer(None, reviewer))
+        if not 0 < number <= MAX_TURN:  # beyond SQLite's integers there is no turn
+            raise click.ClickException(f"session {session['id']} has no turn {number}")
         if shown is None:
             result = record(store, session["id"], number, behaviour, agree, reviewer)
         else:
@@ -182,6 +184,9 @@ def override(session_id, number, behaviour, agree, shown, reviewer) -> None:
         f"Turn {number}, {behaviour}: {state} (scorer said "
         f"{'shown' if result['detected'] else 'not shown'})."
     )
+
+
+MAX_TURN = 2**63 - 1
 
 
 @sessions.command()
@@ -213,19 +218,41 @@ def agreement(as_json) -> None:
 @viewer_options
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete(session_id, trainee, reviewer, yes) -> None:
-    """Delete a session and everything under it, beyond recovery from the database file."""
-    from simulator.store.review import visible_session
+    """Delete one of your own sessions (--trainee NAME) and everything under it, beyond recovery
+    from the database file, with the app's own exports of it. A team leader cannot delete."""
+    from simulator.exports import app_exports
+    from simulator.exports.safe import plain
+    from simulator.store.review import deletable_session
+    from simulator.store.wipe import WipePending
 
+    pending = None
     with opened_store() as store:
-        session = visible_session(store, session_id, _viewer(trainee, reviewer))
+        session = deletable_session(store, session_id, _viewer(trainee, reviewer))
+        sid = session["id"]
         if not yes:
             click.confirm(
-                f"Delete session {session['id']} of {session['trainee'] or '-'} "
-                f"({session['started'][:10]}) for good?",
+                f"Delete session {sid} of {plain(session['trainee']) or '-'} "
+                f"({plain(session['started'][:10])}) for good?",
                 abort=True,
             )
-        store.delete_session(session["id"])
-    click.echo(f"Deleted {session['id']}.")
+        try:
+            store.delete_session(sid)
+        except WipePending as err:  # deleted, not yet wiped: still remove the exports, then say so
+            pending = err
+    try:
+        removed = app_exports.remove_for(sid)
+    except OSError as err:
+        raise click.ClickException(
+            f"session {sid} is deleted, but its export {err.filename} could not be removed "
+            f"({err.strerror}): delete that file yourself"
+        ) from None
+    if pending is None:
+        click.echo(f"Deleted {sid}: its text is gone from the database file.")
+    for path in removed:
+        click.echo(f"Removed the app's export {path}.")
+    if pending is not None:
+        raise click.ClickException(str(pending))
+    click.echo(app_exports.USER_COPIES)
 
 
 @sessions.command()
@@ -318,31 +345,40 @@ def export(session_id, fmt, everything, output, trainee, reviewer) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
+    from simulator.cli.problems import write_output
+
+    write_output(output, text)
     click.echo(f"Wrote {output} ({len(sids)} session(s)).", err=True)
 
 
 @click.command("import")
 @click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_(bundle) -> None:
-    """Load a JSON bundle made by `roleplay export --format json`; known sessions are skipped."""
-    from simulator.exports.bundle import import_bundle
+    """Load a JSON bundle made by `roleplay export --format json`, all or nothing.
+
+    The whole bundle is checked first; one bad value and nothing is imported. Sessions already
+    here are left exactly as they are: nothing in the bundle is added to them.
+    """
+    from simulator.exports.bundle import check_bundle, import_bundle
+    from simulator.store import StoreError
 
     try:
-        data = json.loads(bundle.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise click.ClickException(f"{bundle} is not valid JSON: {err}") from None
+        header = check_bundle(bundle)  # before the store is even opened (or created)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
     with opened_store() as store:
-        result = import_bundle(store, data)
+        result = import_bundle(store, bundle, header=header)
     click.echo(
         f"Imported {len(result.imported)} session(s); skipped {len(result.skipped)} "
-        "already present."
+        "already present (left unchanged)."
     )
-    for sid in result.skipped:
+    for sid in result.skipped[:SHOW_SKIPPED]:
         click.echo(f"  skipped {sid}")
-    extra = {k: result.added[k] for k in ("reviews", "overrides")}
-    if any(extra.values()):
-        click.echo(f"Added {extra['reviews']} review(s) and {extra['overrides']} override(s).")
+    if len(result.skipped) > SHOW_SKIPPED:
+        click.echo(f"  ... and {len(result.skipped) - SHOW_SKIPPED} more")
+
+
+SHOW_SKIPPED = 20
 
 
 COMMANDS = [sessions, progress, export, import_]

@@ -1,18 +1,21 @@
 """Content files: personas and scenarios (and, via scoring.rubric, rubrics).
 
-    library = load_library()            # shipped content, ContentError on any problem
-    problems = validate_paths([path])   # FILE:LINE problems, never an exception
+    library = load_library()            # shipped + trainer's own; a broken own file is left out
+    count, problems = validate_paths([path])   # FILE:LINE problems (and warnings), never raises
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from simulator import paths
+from simulator.content.limits import MAX_FILE_BYTES, file_id_problem
 from simulator.content.persona import Persona
 from simulator.content.scenario import Check, Scenario
-from simulator.content.yamlfile import ContentError, Problem, load_model
+from simulator.content.yamlfile import ContentError, Problem, display_name, load_model
 
 __all__ = [
     "Check", "ContentError", "Library", "Persona", "Problem", "Scenario",
@@ -25,7 +28,8 @@ class Library:
     personas: dict[str, Persona] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)  # "persona:grumpy" -> path
-    problems: list[Problem] = field(default_factory=list)  # files left out (strict=False)
+    problems: list[Problem] = field(default_factory=list)  # of the files left out
+    replaces: dict[str, Path] = field(default_factory=dict)  # "persona:grumpy" -> shipped file
 
     def scenarios_for(self, persona_id: str) -> list[str]:
         return [sid for sid, s in self.scenarios.items() if s.allows(persona_id)]
@@ -35,12 +39,25 @@ class Library:
 
 
 def load_persona(path: Path) -> Persona:
-    return load_model(Path(path), Persona)
+    return _load(Path(path), "persona", lambda p: load_model(p, Persona))
 
 
 def load_scenario(path: Path, persona_ids: set[str] | None = None) -> Scenario:
     context = {"persona_ids": persona_ids} if persona_ids is not None else None
-    return load_model(Path(path), Scenario, context)
+    return _load(Path(path), "scenario", lambda p: load_model(p, Scenario, context))
+
+
+def _load(path: Path, kind: str, load: Callable[[Path], Any]) -> Any:
+    """The file's model; ContentError with its problems, its name's problem (the id) first."""
+    bad_name = file_id_problem(path.stem, kind)
+    problems = [Problem(display_name(path), 1, bad_name)] if bad_name else []
+    try:
+        item = load(path)
+    except ContentError as err:
+        problems += err.problems
+    if problems:
+        raise ContentError(problems)
+    return item
 
 
 def content_dirs(kind: str) -> list[Path]:
@@ -48,48 +65,83 @@ def content_dirs(kind: str) -> list[Path]:
     return [paths.content_dir(kind), paths.user_content_dir(kind)]
 
 
+def _folder_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
 def _yaml_files(folders: list[Path]) -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for folder in folders:
-        if folder.is_dir():
-            found.update({p.stem: p for p in sorted(folder.glob("*.yaml"))})
-    return found
+    return {p.stem: p for folder in folders for p in _folder_files(folder)}
 
 
 def shipped_persona_ids() -> set[str]:
+    """The ids of every persona file, shipped or the trainer's own."""
     return set(_yaml_files(content_dirs("personas")))
 
 
 def load_library(
     persona_dir: Path | None = None, scenario_dir: Path | None = None, *, strict: bool = True
 ) -> Library:
-    """All personas and scenarios (default: shipped plus the trainer's own under the home).
+    """All personas and scenarios (default: shipped, then the trainer's own under the home).
 
-    strict: ContentError on any problem. Otherwise broken files are left out and their problems
-    are kept in `library.problems`, so one bad file does not take the whole library down.
+    A file with problems is left out and its problems kept in `library.problems`, so one broken
+    file never takes the rest down (a broken own file that shares a shipped id leaves the shipped
+    one in place). A trainer's own file that loads replaces the shipped one (`library.replaces`).
+    strict: ContentError when shipped content, or a folder given here, has problems: that is a
+    broken installation, not a trainer's typo.
     """
-    persona_files = _yaml_files([Path(persona_dir)] if persona_dir else content_dirs("personas"))
-    scenario_files = _yaml_files(
-        [Path(scenario_dir)] if scenario_dir else content_dirs("scenarios")
-    )
+    persona_dirs = [Path(persona_dir)] if persona_dir else content_dirs("personas")
+    scenario_dirs = [Path(scenario_dir)] if scenario_dir else content_dirs("scenarios")
+    persona_ids = set(_yaml_files(persona_dirs))
     library = Library()
-    for pid, path in persona_files.items():
-        _add(library, "persona", pid, path, lambda p: load_persona(p))
-    for sid, path in scenario_files.items():
-        _add(library, "scenario", sid, path, lambda p: load_scenario(p, set(persona_files)))
-    if strict and library.problems:
-        raise ContentError(library.problems)
+    fatal: list[Problem] = []
+    for kind, folders, load in (
+        ("persona", persona_dirs, load_persona),
+        ("scenario", scenario_dirs, lambda p: load_scenario(p, persona_ids)),
+    ):
+        for folder in folders:
+            own = folder == paths.user_content_dir(f"{kind}s")
+            for path in _folder_files(folder):
+                problems = _add(library, kind, path, load)
+                fatal += [] if own else problems
+    if strict and fatal:
+        raise ContentError(fatal)
     return library
 
 
-def _add(library: Library, kind: str, ident: str, path: Path, load) -> None:
+def _add(library: Library, kind: str, path: Path, load: Callable[[Path], Any]) -> list[Problem]:
     try:
         item = load(path)
     except ContentError as err:
         library.problems.extend(err.problems)
-        return
-    (library.personas if kind == "persona" else library.scenarios)[ident] = item
-    library.files[f"{kind}:{ident}"] = path
+        return err.problems
+    key = f"{kind}:{path.stem}"
+    if key in library.files:
+        library.replaces[key] = library.files[key]
+    (library.personas if kind == "persona" else library.scenarios)[path.stem] = item
+    library.files[key] = path
+    return []
+
+
+def replaced_file(path: Path, kind: str) -> Path | None:
+    """The shipped file that a trainer's own persona/scenario file replaces (same id), if any."""
+    folder = f"{kind}s"
+    if path.resolve().parent != paths.user_content_dir(folder).resolve():
+        return None
+    shipped = paths.content_dir(folder) / path.name
+    return shipped if path.suffix == ".yaml" and shipped.is_file() else None
+
+
+def replaced_warning(path: Path, kind: str) -> Problem | None:
+    """A warning for a trainer's own file that silently takes the place of a shipped one."""
+    shipped = replaced_file(path, kind)
+    if shipped is None:
+        return None
+    return Problem(
+        display_name(path), 1,
+        f"replaces the shipped {kind} '{path.stem}' ({display_name(shipped)}), so trainees get "
+        f"this version; rename the file to add a new {kind}, or delete it to use the shipped one",
+        warning=True,
+    )
 
 
 def kind_of(path: Path) -> str:
@@ -98,7 +150,8 @@ def kind_of(path: Path) -> str:
     if parent in ("personas", "scenarios", "rubrics"):
         return {"personas": "persona", "scenarios": "scenario", "rubrics": "rubric"}[parent]
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")
+        with path.open("rb") as file:
+            head = file.read(MAX_FILE_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return "persona"
     if "\nbehaviours:" in head:
@@ -117,7 +170,11 @@ def _files(targets: list[Path]) -> list[Path]:
 
 
 def validate_paths(targets: list[Path] | None = None) -> tuple[int, list[Problem]]:
-    """Validate files/folders (default: all shipped content). Returns (files checked, problems)."""
+    """Validate files/folders (default: all content, shipped and own).
+
+    Returns (files checked, problems); a problem with `.warning` set does not stop the file
+    from loading (a trainer's own file that replaces a shipped one).
+    """
     from scoring.rubric import RUBRIC_DIR, Rubric
 
     if not targets:
@@ -142,4 +199,7 @@ def validate_paths(targets: list[Path] | None = None) -> tuple[int, list[Problem
                 load_model(path, Rubric)
         except ContentError as err:
             problems.extend(err.problems)
+        else:
+            warning = replaced_warning(path, kind) if kind != "rubric" else None
+            problems += [warning] if warning else []
     return len(files), problems

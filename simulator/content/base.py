@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from scoring.behaviours import BEHAVIOURS
+from simulator.content.limits import quoted
 
 SCHEMA_VERSION = 1
 
@@ -47,7 +48,9 @@ class Lines(Strict):
 
 def check_behaviour(value: str) -> str:
     if value not in BEHAVIOURS:
-        raise ValueError(f"unknown behaviour id '{value}'; expected one of: {', '.join(BEHAVIOURS)}")
+        raise ValueError(
+            f"unknown behaviour id {quoted(value)}; expected one of: {', '.join(BEHAVIOURS)}"
+        )
     return value
 
 

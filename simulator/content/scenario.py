@@ -19,6 +19,7 @@ from simulator.content.base import (
     check_behaviour,
     check_schema_version,
 )
+from simulator.content.limits import quoted
 
 Outcome = Literal["resolved", "escalated", "turn_limit", "unfinished"]
 
@@ -163,18 +164,18 @@ class Scenario(Strict):
         for check in value:
             if allowed != "all" and check.persona not in allowed:
                 raise ValueError(
-                    f"check '{check.name}' uses persona '{check.persona}', which this scenario "
-                    f"does not allow; expected one of: {', '.join(allowed)}"
+                    f"check {quoted(check.name)} uses persona '{check.persona}', which this "
+                    f"scenario does not allow; expected one of: {', '.join(allowed)}"
                 )
             if known is not None and check.persona not in known:
                 raise ValueError(
-                    f"check '{check.name}' uses unknown persona '{check.persona}'; "
+                    f"check {quoted(check.name)} uses unknown persona '{check.persona}'; "
                     f"expected one of: {', '.join(sorted(known))}"
                 )
             for exp in check.expect:
                 if exp.fact is not None and fact_ids and exp.fact not in fact_ids:
                     raise ValueError(
-                        f"check '{check.name}' names fact '{exp.fact}'; expected one of: "
+                        f"check {quoted(check.name)} names fact '{exp.fact}'; expected one of: "
                         f"{', '.join(sorted(fact_ids))}"
                     )
         return value

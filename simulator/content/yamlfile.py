@@ -3,6 +3,9 @@
 PyYAML's safe_load forgets line numbers and silently keeps the last of two duplicate keys, so we
 compose the node graph ourselves: every value's path gets its line, duplicates become problems,
 and pydantic's errors are mapped back to the line of the value they are about.
+
+Files people (or attackers) write are bounded (simulator.content.limits): a size cap, a small
+budget for values repeated by YAML aliases, and problems that quote only a short excerpt.
 """
 
 from __future__ import annotations
@@ -17,6 +20,16 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from simulator.content.limits import (
+    MAX_ALIAS_VALUES,
+    MAX_FILE_BYTES,
+    MAX_NUMBER_CHARS,
+    NUMBER_TAGS,
+    AliasOverflow,
+    check_aliases,
+    quoted,
+)
+
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[Any, ...]
 
@@ -26,9 +39,10 @@ class Problem:
     file: str
     line: int
     message: str
+    warning: bool = False  # worth knowing, but the file still loads
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.line}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 class ContentError(Exception):
@@ -58,7 +72,17 @@ class _Tree:
             return self._mapping(node, path, active)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), active) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag in NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+            self._problem(node, f"{quoted(node.value)} is too long; expected a plain number")
+            return None
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:  # an impossible date, an integer of more than 4300 digits, ...
+            self._problem(node, f"{quoted(node.value)} cannot be read; expected a number or text")
+            return None
 
     def _mapping(self, node: yaml.MappingNode, path: Loc, active: frozenset[int]) -> dict:
         self.loader.flatten_mapping(node)
@@ -67,14 +91,13 @@ class _Tree:
             if not isinstance(key_node, yaml.ScalarNode):
                 self._problem(key_node, "a key is a list or mapping; expected a plain name")
                 continue
-            key = self.loader.construct_object(key_node)
+            key = self._scalar(key_node)
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 key = str(key)
             if key in out:
                 first = self.lines.get(path + (key,), "?")
-                self._problem(
-                    key_node, f"duplicate key '{key}' (first at line {first}); expected each key once"
-                )
+                self._problem(key_node, f"duplicate key {quoted(key)} (first at line {first}); "
+                              "expected each key once")
                 continue
             self.lines[path + (key,)] = key_node.start_mark.line + 1
             out[key] = self.build(value_node, path + (key,), active)
@@ -100,9 +123,15 @@ def read_text(path: Path) -> str:
     """The file's text; ContentError for unreadable, non-UTF-8 or empty files."""
     name = display_name(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)  # never more: the file may be huge or endless
     except OSError as err:
         raise ContentError([Problem(name, 1, f"cannot read file ({err.strerror}); expected a readable file")])
+    if len(raw) > MAX_FILE_BYTES:
+        raise ContentError([Problem(
+            name, 1, f"file is larger than {MAX_FILE_BYTES // 1024} KB; expected a smaller file "
+            "(split it, or remove text that is not needed)",
+        )])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -128,7 +157,14 @@ def parse(path: Path, text: str | None = None) -> tuple[Any, _Tree]:
     tree = _Tree(name, loader)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            check_aliases(node)
         data = tree.build(node, (), frozenset()) if node is not None else None
+    except AliasOverflow as err:
+        raise ContentError([Problem(
+            name, err.line, f"aliases (*name) repeat more than {MAX_ALIAS_VALUES} values; "
+            "expected plain values: write them out, or use fewer aliases",
+        )])
     except yaml.reader.ReaderError as err:
         raise ContentError([_reader_problem(name, text, err)])
     except yaml.MarkedYAMLError as err:
@@ -171,7 +207,14 @@ def load_model(path: Path, model: type[M], context: dict | None = None) -> M:
 
 
 def _dotted(loc: Loc) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
+    return ".".join(_part(part) for part in loc) or "(top level)"
+
+
+def _part(part: Any) -> str:
+    """One step of a path; a long or odd key is quoted as an excerpt."""
+    if isinstance(part, str) and len(part) <= 60 and part.isprintable():
+        return part
+    return str(part) if isinstance(part, int) and part.bit_length() < 128 else quoted(part)
 
 
 def _problem_from(error: dict, model: type[BaseModel], tree: _Tree) -> Problem:
@@ -190,8 +233,8 @@ def _problem_from(error: dict, model: type[BaseModel], tree: _Tree) -> Problem:
     elif kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
         field = loc[-1] if loc else "?"
-        hint = difflib.get_close_matches(str(field), allowed, n=1)
-        message = f"unknown field '{field}' in {_dotted(loc[:-1])}"
+        hint = difflib.get_close_matches(str(field), allowed, n=1) if len(str(field)) < 60 else []
+        message = f"unknown field {quoted(field)} in {_dotted(loc[:-1])}"
         if hint:
             message += f" (did you mean '{hint[0]}'?)"
         message += f"; expected one of: {', '.join(allowed)}" if allowed else "; expected no extra fields"
@@ -201,7 +244,7 @@ def _problem_from(error: dict, model: type[BaseModel], tree: _Tree) -> Problem:
         message = f"{_dotted(loc)}: {text}"
     else:
         got = error.get("input")
-        shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__
+        shown = quoted(got) if not isinstance(got, (dict, list)) else type(got).__name__
         message = f"{where} is {shown}; expected: {msg[0].lower() + msg[1:]}"
     return Problem(tree.file, tree.line_of(loc), message)
 

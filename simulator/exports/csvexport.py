@@ -2,7 +2,7 @@
 
 One row per session: who, what, when, outcome, the rubric scores, the number of trainee turns,
 then for each behaviour the number of trainee turns in which it was shown (after the team
-leaders' overrides).
+leaders' overrides). Every cell passes `csv_cell`, so no user text runs as a formula.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import csv
 import io
 
 from scoring.behaviours import BEHAVIOURS
+from simulator.exports.safe import csv_cell
 from simulator.exports.view import SessionView
 
 FIELDS = (
@@ -46,7 +47,7 @@ def csv_row(view: SessionView) -> dict:
         "trainee_turns": view.trainee_turns,
     }
     row.update({b: view.totals.get(b, 0) for b in BEHAVIOURS})
-    return row
+    return {key: csv_cell(value) for key, value in row.items()}
 
 
 def to_csv(views: list[SessionView]) -> str:

@@ -1,8 +1,13 @@
-"""Plain-text views for the terminal: one line per session, and a transcript."""
+"""Plain-text views for the terminal: one line per session, and a transcript.
+
+Every line passes `plain` on its way out, so text that people wrote (names, turns, comments) can
+never send escape sequences, NULs or line breaks of its own to the terminal.
+"""
 
 from __future__ import annotations
 
 from simulator.exports.labels import behaviour_name, outcome_name, stance_name, words
+from simulator.exports.safe import plain
 from simulator.exports.view import SessionView, is_negative
 
 SHORT_ID = 12  # enough to be unique in practice; commands accept any unique prefix
@@ -19,9 +24,10 @@ def score_text(scores: dict | None) -> str:
 def session_line(s: dict) -> str:
     outcome = s.get("outcome") or "unfinished"
     shared = "shared" if s["consent"] else "private"
-    return (
-        f"{s['id'][:SHORT_ID]}  {s['started'][:16].replace('T', ' ')}  {s['trainee'] or '-':<12} "
-        f"{s['persona_id']:<12} {s['scenario_id']:<18} {outcome:<11} {shared:<7} "
+    trainee, persona, scenario = (plain(s[k]) for k in ("trainee", "persona_id", "scenario_id"))
+    return plain(
+        f"{s['id'][:SHORT_ID]}  {s['started'][:16].replace('T', ' ')}  {trainee or '-':<12} "
+        f"{persona:<12} {scenario:<18} {outcome:<11} {shared:<7} "
         f"{score_text(s.get('scores'))}"
     )
 
@@ -75,4 +81,4 @@ def transcript(view: SessionView) -> str:
     if view.reviews:
         lines += ["", w["comments"] + ":"]
         lines += [f"  {r['reviewer']} ({r['created'][:10]}): {r['comment']}" for r in view.reviews]
-    return "\n".join(lines)
+    return "\n".join(plain(line) for line in lines)

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 # Crockford's base32: no I, L, O, U, so ids survive being read aloud or retyped.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# What `new_id` makes; ids that come from elsewhere (bundles) must look the same.
+ID_PATTERN = f"^[{_ALPHABET}]{{26}}$"
 
 
 def _encode(value: int, length: int) -> str:

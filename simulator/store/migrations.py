@@ -96,6 +96,28 @@ def m003_turns_fts(db: Database) -> None:
     db["turns"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
 
 
+@MIGRATIONS()
+def m004_imports(db: Database) -> None:
+    # Where imported sessions came from: one row per `roleplay import`, one link per session it
+    # created. A table of its own, so a session's own row stays as it was exported.
+    db.executescript(
+        """
+        CREATE TABLE imports (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,    -- the bundle file, as an absolute path
+            imported TEXT NOT NULL,  -- UTC ISO 8601
+            exported TEXT,           -- the bundle's own header: when and by which roleplay
+            roleplay TEXT
+        );
+        CREATE TABLE imported_sessions (
+            session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+            import_id TEXT NOT NULL REFERENCES imports(id)
+        );
+        CREATE INDEX idx_imported_sessions_import ON imported_sessions(import_id);
+        """
+    )
+
+
 def known_names() -> list[str]:
     return [m.name for m in MIGRATIONS._migrations]
 

@@ -43,6 +43,27 @@ def visible_session(store: Store, prefix: str, viewer: Viewer) -> dict:
     return session
 
 
+def deletable_session(store: Store, prefix: str, viewer: Viewer) -> dict:
+    """Resolve an id (prefix) to a session this viewer may delete: only its own trainee may.
+
+    Seeing a shared session is not enough: a team leader (or anyone naming another trainee)
+    reads it, but only the person who practised decides that it goes.
+    """
+    if viewer.reviewer is not None:
+        raise StoreError(
+            "a team leader cannot delete a trainee's session; only the trainee can "
+            "(sessions delete ID --trainee NAME)"
+        )
+    if viewer.trainee is None:
+        raise StoreError("only a session's own trainee can delete it: give --trainee NAME")
+    session = store.resolve(prefix)
+    if session["trainee"] != viewer.trainee:
+        raise StoreError(
+            f"session {session['id']} is not {viewer.trainee}'s; only its own trainee can delete it"
+        )
+    return session
+
+
 def list_visible(store: Store, viewer: Viewer, **filters) -> list[dict]:
     """Sessions this viewer may see; `filters` as Store.list_sessions."""
     if viewer.is_owner_view:

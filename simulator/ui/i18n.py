@@ -21,7 +21,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "consent": ("Deel met mijn teamleider", "Share with my team leader"),
     "no_scenario": ("Geen scenario voor deze huurder.", "No scenario for this tenant."),
     "no_content": ("Geen personas of scenario's gevonden.", "No personas or scenarios found."),
-    "content_error": ("Fout in de inhoud", "Problem in the content"),
+    "content_error": ("Fout in de inhoud; deze bestanden worden overgeslagen tot ze kloppen",
+                      "Problem in the content; these files are left out until fixed"),
     "need_name": ("Vul eerst je naam in.", "Please enter your name first."),
     # navigation / commands
     "review": ("Beoordelen", "Review"),
@@ -126,6 +127,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "checks_unavailable": ("Checks zijn nog niet beschikbaar: {error}", "Checks are not available yet: {error}"),
     "all_valid": ("{count} bestand(en) in orde.", "{count} file(s) valid."),
     "problems": ("{count} probleem/problemen:", "{count} problem(s):"),
+    "warnings": ("{count} waarschuwing(en):", "{count} warning(s):"),
+    "own_version": ("eigen versie, vervangt de meegeleverde", "own version, replaces the shipped one"),
     # settings
     "backend": ("Back-end", "Back-end"),
     "model": ("Model", "Model"),

@@ -44,6 +44,7 @@ class AuthorScreen(BaseScreen):
         super().__init__()
         self.files: list[tuple[str, Path]] = []
         self.problems: dict[Path, list] = {}
+        self.warnings: dict[Path, list] = {}  # valid, but e.g. replaces a shipped persona
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="author-main"):
@@ -62,20 +63,39 @@ class AuthorScreen(BaseScreen):
         from simulator.content import validate_paths
 
         self.files = content_files(self.app)
-        self.problems = {path: validate_paths([path])[1] for _, path in self.files}
+        found = {path: validate_paths([path])[1] for _, path in self.files}
+        self.problems = {path: [p for p in f if not p.warning] for path, f in found.items()}
+        self.warnings = {path: [p for p in f if p.warning] for path, f in found.items()}
         options = self.query_one("#files", OptionList)
         options.clear_options()
         for i, (kind, path) in enumerate(self.files):
-            ok = not self.problems[path]
-            mark = Text("✓ " if ok else "✗ ", style="green" if ok else "bold red")
-            options.add_option(Option(mark + Text(f"{kind[0].upper()} {path.stem}"), id=str(i)))
-        bad = [p for probs in self.problems.values() for p in probs]
-        summary = (self.tr("problems", count=len(bad)) + "\n" + "\n".join(map(str, bad))
-                   if bad else self.tr("all_valid", count=len(self.files)))
-        self.show(Text(summary, style="red" if bad else "green"))
+            options.add_option(Option(self.entry(kind, path), id=str(i)))
+        self.show(self.summary())
         if self.files:
-            options.highlighted = next(
-                (i for i, (_, p) in enumerate(self.files) if self.problems[p]), 0)
+            options.highlighted = next((i for i, (_, p) in enumerate(self.files)
+                                        if self.problems[p] or self.warnings[p]), 0)
+
+    def entry(self, kind: str, path: Path) -> Text:
+        """A file in the list: ✓ valid, ✗ problems, ! valid but it replaces a shipped one."""
+        ok, warned = not self.problems[path], bool(self.warnings[path])
+        mark = Text("✓ " if ok and not warned else "! " if ok else "✗ ",
+                    style="bold yellow" if ok and warned else "green" if ok else "bold red")
+        out = mark + Text(f"{kind[0].upper()} {path.stem}")
+        return out + Text(f" ({self.tr('own_version')})", style="yellow") if warned else out
+
+    def summary(self) -> Text:
+        bad = [p for probs in self.problems.values() for p in probs]
+        warned = [p for probs in self.warnings.values() for p in probs]
+        out = Text()
+        if bad:
+            out.append(self.tr("problems", count=len(bad)) + "\n" + "\n".join(map(str, bad)) + "\n",
+                       style="red")
+        else:
+            out.append(self.tr("all_valid", count=len(self.files)) + "\n", style="green")
+        if warned:
+            out.append(self.tr("warnings", count=len(warned)) + "\n" + "\n".join(map(str, warned)),
+                       style="yellow")
+        return out
 
     def show(self, text: Text | str) -> None:
         self.query_one("#author-text", Static).update(text)
@@ -99,6 +119,8 @@ class AuthorScreen(BaseScreen):
                 out.append(f"{problem}\n", style="red")
             return out
         out.append(f"{self.tr('valid')}\n", style="green")
+        for warning in self.warnings.get(path, []):
+            out.append(f"{warning}\n", style="yellow")
         lib = self.app.library
         item = (lib.personas if kind == "persona" else lib.scenarios).get(path.stem)
         if item is not None and kind == "persona":
