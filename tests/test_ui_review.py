@@ -126,3 +126,32 @@ async def test_a_team_leader_marks_a_missed_behaviour_and_sees_kappa_per_behavio
         await pilot.pause()
         assert "Gevoel erkennen" in str(kappa.render())
         assert "te weinig oordelen (1/10)" in str(kappa.render()).splitlines()[1]
+
+
+async def test_markup_in_names_and_comments_is_shown_as_text_never_run(tmp_path):
+    store = Store.open(tmp_path / "markup.db")
+    sid = add_session(store, "Piet [Jansen Onderhoud] [/]", "leaking-tap",
+                      [("[@click=app.quit]klik[/] [b]vet[/b]", ["greet_introduce"])],
+                      {"listening": 40, "hospitality": 50})
+    from simulator.store.review import add_review
+
+    add_review(store, sid, "[/]", '[link="file:///etc/passwd"]hier[/link]')
+    save_prefs(trainee="Tl Anne")
+    app = create_app(session_factory=scripted_factory(), store=store, lang="nl", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        sessions = screen.query_one("#sessions", DataTable)
+        assert str(sessions.get_row_at(0)[1]) == "Piet [Jansen Onderhoud] [/]"
+        sessions.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and app.is_running  # no MarkupError, no quit
+        head = str(screen.query_one("#detail-head", Static).render())
+        assert "Piet [Jansen Onderhoud] [/]" in head
+        turns = screen.query_one("#turns", DataTable)
+        cells = [str(turns.get_row_at(i)[2]) for i in range(turns.row_count)]
+        assert "[@click=app.quit]klik[/] [b]vet[/b]" in cells
+        comments = str(screen.query_one("#comments", Static).render())
+        assert '[/]: [link="file:///etc/passwd"]hier[/link]' in comments

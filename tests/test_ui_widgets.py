@@ -42,7 +42,10 @@ async def test_chat_streams_a_reply_then_shows_the_final_text():
         await item.finish("Het lekt al weken, ja.")
         await pilot.pause()
         assert item.text == "Het lekt al weken, ja."
-        assert "Het lekt al weken, ja." in item.body.source
+        assert "Het lekt al weken, ja." in str(item.body.render())
+        markup = await chat.add("trainee", "Jij [/]", "[@click=app.quit]weg[/] **vet** [x](http://e.x)")
+        await pilot.pause()
+        assert str(markup.body.render()) == "[@click=app.quit]weg[/] **vet** [x](http://e.x)"
         for n in range(8):
             await chat.add("trainee", "Jij", f"regel {n}")
         await pilot.pause()

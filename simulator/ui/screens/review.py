@@ -109,7 +109,8 @@ class ReviewScreen(BaseScreen):
         self.sessions = list_visible(self.store, viewer, **filters)
         for s in self.sessions:
             score = session_score(s)
-            table.add_row(s["started"][:10], s["trainee"], s["persona_id"], s["scenario_id"],
+            table.add_row(s["started"][:10], Text(s["trainee"]), Text(s["persona_id"]),
+                          Text(s["scenario_id"]),
                           self.outcome_word(s.get("outcome")),
                           "" if score is None else f"{score:.0f}", key=s["id"])
         self.show_kappa()
@@ -134,7 +135,7 @@ class ReviewScreen(BaseScreen):
             lines[0] += "   " + self.tr("kappa_more")
         widget = self.query_one("#kappa", Static)
         widget.styles.height = len(lines)
-        widget.update("\n".join(lines))
+        widget.update(Text("\n".join(lines)))  # behaviour names come from trainers' files
 
     def kappa_line(self, name: str, row: dict, short: bool = False) -> str:
         """Cohen's κ of one row, or how many judgements it still lacks; `short` for the table."""
@@ -167,7 +168,7 @@ class ReviewScreen(BaseScreen):
         rows = list_visible(self.store, Viewer(reviewer=self.reviewer, trainee=trainee))
         scores = [s for s in (session_score(r) for r in reversed(rows)) if s is not None]
         shown = " → ".join(f"{s:.0f}" for s in scores[-8:])
-        label_widget.update(f"{self.tr('progress', trainee=trainee)}: {shown}")
+        label_widget.update(Text(f"{self.tr('progress', trainee=trainee)}: {shown}"))
         spark.data = scores
 
     @on(Input.Submitted, "#filters Input")
@@ -190,9 +191,9 @@ class ReviewScreen(BaseScreen):
     def open_session(self, session: dict) -> None:
         self.session = session
         self.query_one("#review-switch", ContentSwitcher).current = "review-detail"
-        self.query_one("#detail-head", Static).update(
+        self.query_one("#detail-head", Static).update(Text(
             f"{session['trainee']} · {session['persona_id']} · {session['scenario_id']} · "
-            f"{session['started'][:16].replace('T', ' ')} · {self.outcome_word(session.get('outcome'))}")
+            f"{session['started'][:16].replace('T', ' ')} · {self.outcome_word(session.get('outcome'))}"))
         self.fill_transcript()
         self.show_comments()
         self.query_one("#turns", DataTable).focus()
@@ -297,7 +298,7 @@ class ReviewScreen(BaseScreen):
     def show_comments(self) -> None:
         reviews = self.store.reviews(self.session["id"])
         text = "\n".join(f"{r['reviewer']}: {r['comment']}" for r in reviews[-3:])
-        self.query_one("#comments", Static).update(text)
+        self.query_one("#comments", Static).update(Text(text))
 
     def action_back(self) -> None:
         switch = self.query_one("#review-switch", ContentSwitcher)

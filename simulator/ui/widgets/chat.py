@@ -1,9 +1,14 @@
-"""The conversation: tenant and trainee lines, the tenant's reply streamed as it is written."""
+"""The conversation: tenant and trainee lines, the tenant's reply streamed as it is written.
+
+Every line is plain text (rich Text, never markup or Markdown): a trainee typing "[/]" or
+"[@click=app.quit]" sees exactly that, and a model's "**" or link stays inert.
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Label, Markdown
+from textual.widgets import Label, Static
 
 
 class ChatItem(Vertical):
@@ -14,30 +19,24 @@ class ChatItem(Vertical):
         self.speaker = speaker
         self.who = who
         self.text = text
-        self._stream = None
 
     def compose(self):
-        yield Label(self.who, classes="who")
-        yield Markdown(self.text, classes="body")
+        yield Label(Text(self.who), classes="who")
+        yield Static(Text(self.text), classes="body")
 
     @property
-    def body(self) -> Markdown:
-        return self.query_one(".body", Markdown)
+    def body(self) -> Static:
+        return self.query_one(".body", Static)
 
     async def write(self, chunk: str) -> None:
-        """Append a streamed chunk (Markdown.get_stream batches fast updates)."""
-        if self._stream is None:
-            self._stream = Markdown.get_stream(self.body)
+        """Append a streamed chunk."""
         self.text += chunk
-        await self._stream.write(chunk)
+        self.body.update(Text(self.text))
 
     async def finish(self, text: str) -> None:
         """One final full update: the engine's text is the truth (the guard may have replaced it)."""
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
         self.text = text
-        await self.body.update(text)
+        self.body.update(Text(text))
 
 
 class ChatView(VerticalScroll):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
 
 
@@ -12,4 +13,4 @@ class StatusLine(Static):
         self.watch(self.app, "status_text", self._show, init=True)
 
     def _show(self, text: str) -> None:
-        self.update(text)
+        self.update(Text(text))  # messages quote model names and errors: never markup
