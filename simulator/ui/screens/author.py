@@ -98,7 +98,8 @@ class AuthorScreen(BaseScreen):
         return out
 
     def show(self, text: Text | str) -> None:
-        self.query_one("#author-text", Static).update(text)
+        # Problems quote what trainers wrote ("[/]" included): plain text, never markup.
+        self.query_one("#author-text", Static).update(Text(text) if isinstance(text, str) else text)
 
     @property
     def selected(self) -> tuple[str, Path] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -93,9 +94,9 @@ class StartScreen(BaseScreen):
         persona = self.library.personas.get(self.persona_id or "")
         scenario = self.library.scenarios.get(self.scenario_id or "")
         desc = label(persona.description, self.lang) if persona else self.tr("no_content")
-        self.query_one("#persona-desc", Static).update(desc)
+        self.query_one("#persona-desc", Static).update(Text(desc))  # trainers' text: never markup
         brief = label(scenario.briefing, self.lang) if scenario else self.tr("no_scenario")
-        self.query_one("#briefing", Static).update(brief)
+        self.query_one("#briefing", Static).update(Text(brief))
 
     async def on_select_changed(self, event: Select.Changed) -> None:
         if event.value is Select.NULL:
