@@ -187,3 +187,20 @@ def test_terminal_output_keeps_ordinary_text(home_store):
     store.close()
     shown = CliRunner().invoke(main, ["sessions", "show", sid, "--trainee", "Zoë"])
     assert "Medewerker: Zoë" in shown.output and "“Sorry dat ik later ben.”" in shown.output
+
+
+def test_progress_strips_control_characters_from_ids_and_names(roleplay_home):
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+    from simulator.store import Store
+
+    name = "Sam\x1b]0;pwned\x07"
+    with Store.open() as store:
+        sid = store.start_session(trainee=name, persona_id="grumpy", lang="nl",
+                                  scenario_id="tap\x1b[2J\x00", consent=True)
+        store.end_session(sid, "resolved", {"listening": 50, "hospitality": 70})
+    result = CliRunner().invoke(main, ["progress", "--trainee", name])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x00" not in result.output
+    assert "tap" in result.output

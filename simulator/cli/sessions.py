@@ -275,6 +275,7 @@ def share(session_id, trainee, withdraw) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def progress(trainee, reviewer, as_json) -> None:
     """Per-rubric scores (0-100) of one trainee's finished sessions over time, oldest first."""
+    from simulator.exports.safe import plain
     from simulator.store.review import list_visible
 
     with opened_store() as store:
@@ -296,11 +297,12 @@ def progress(trainee, reviewer, as_json) -> None:
         _echo_json(points)
         return
     if not points:
-        raise click.ClickException(f"no finished sessions of {trainee} to show")
+        raise click.ClickException(f"no finished sessions of {plain(trainee)} to show")
     click.echo(f"{'date':<11} {'scenario':<18} {'listening':<26} hospitality")
     for p in points:
         bars = [_bar(p[k]) for k in ("listening", "hospitality")]
-        click.echo(f"{p['started'][:10]:<11} {p['scenario_id']:<18} {bars[0]:<26} {bars[1]}")
+        scenario = plain(p["scenario_id"])  # ids come from bundles too: never raw to a terminal
+        click.echo(f"{plain(p['started'][:10]):<11} {scenario:<18} {bars[0]:<26} {bars[1]}")
 
 
 def _bar(score) -> str:
