@@ -152,7 +152,7 @@ class Scorer:
         replies = training_replies() if self.training is None else list(self.training)
         texts = list(dict.fromkeys(exemplar_texts(self.specs) + [it.text for it in replies]))
         if progress:
-            progress(f"Embedding {len(texts)} rubric exemplars and training replies")
+            progress(f"Embedding {len(texts)} rubric exemplars and labelled replies")
         if self.use_cache:
             matrix, _ = EmbeddingCache(self.model_id).embed(self.embedder, texts)
         else:

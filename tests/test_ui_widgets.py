@@ -105,3 +105,15 @@ def test_loading_progress_speaks_dutch():
     assert progress_text("Loading the tenant model SmolLM2", "nl") == "Huurdermodel laden SmolLM2"
     assert progress_text("Tenant model SmolLM2 ready", "nl") == "Huurdermodel SmolLM2 klaar"
     assert progress_text("Loading the tenant model X", "en") == "Loading the tenant model X"
+
+
+def test_the_scorers_own_progress_messages_speak_dutch():
+    """What Scorer.load really reports, translated whole: no English words left in the nl UI."""
+    from scoring.embedder import FakeEmbedder
+    from scoring.scorer import Scorer
+    from simulator.ui.i18n import progress_text
+
+    messages: list[str] = []
+    Scorer(embedder=FakeEmbedder(), use_cache=False, training=[]).load(progress=messages.append)
+    shown = [progress_text(m, "nl") for m in messages]
+    assert shown and all(" and " not in m and "rubric" not in m for m in shown), shown

@@ -205,6 +205,6 @@ def progress_text(message: str, lang: str) -> str:
     for english, dutch in PROGRESS_NL:
         if message.startswith(english):
             return dutch + message[len(english):].replace(" ready", " klaar").replace(
-                "rubric exemplars", "voorbeeldzinnen"
-            )
+                "rubric exemplars and labelled replies", "voorbeeldzinnen"
+            ).replace("rubric exemplars", "voorbeeldzinnen")
     return message
