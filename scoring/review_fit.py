@@ -41,13 +41,10 @@ def held_out(item_id: str) -> bool:
 
 
 def _probabilities(scorer, items: Sequence[Item]) -> dict[str, np.ndarray]:
-    cands = item_candidates(scorer, items)
-    out = {}
-    for b in BEHAVIOURS:
-        model = scorer.calibration.behaviours[b]
-        out[b] = np.array([model.probability(c[b].values, c[b].vector) if c[b].allowed else 0.0
-                           for c in cands])
-    return out
+    """Per behaviour, the scorer's confidence on every item (as `Scorer.decide` gives it)."""
+    scores = [scorer.decide(it.text, it.lang, [], c)
+              for it, c in zip(items, item_candidates(scorer, items))]
+    return {b: np.array([s.detections[b].confidence for s in scores]) for b in BEHAVIOURS}
 
 
 def _thresholds(base: Calibration, probs: dict[str, np.ndarray], items: Sequence[Item],

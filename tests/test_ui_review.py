@@ -26,6 +26,19 @@ def add_session(store, trainee, scenario, lines, scores, consent=True):
     return sid
 
 
+def review_app(store):
+    """The app as team leader "Tl Anne" opens it on `store`."""
+    save_prefs(trainee="Tl Anne")
+    return create_app(session_factory=scripted_factory(), store=store, lang="nl", warm_up=False)
+
+
+async def open_review(pilot, app):
+    """F2: the review screen and its sessions table."""
+    await pilot.press("f2")
+    await pilot.pause()
+    return app.screen, app.screen.query_one("#sessions", DataTable)
+
+
 @pytest.fixture
 def store(tmp_path):
     store = Store.open(tmp_path / "review.db")
@@ -41,13 +54,9 @@ def store(tmp_path):
 
 
 async def test_filter_override_and_comment(store):
-    save_prefs(trainee="Tl Anne")
-    app = create_app(session_factory=scripted_factory(), store=store, lang="nl", warm_up=False)
+    app = review_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f2")
-        await pilot.pause()
-        screen = app.screen
-        sessions = screen.query_one("#sessions", DataTable)
+        screen, sessions = await open_review(pilot, app)
         assert sessions.row_count == 3  # the unshared session is not shown to a team leader
         assert "nog te weinig" in str(screen.query_one("#kappa", Static).render())
         screen.query_one("#f-trainee", Input).value = "Noor"
@@ -86,13 +95,9 @@ async def test_filter_override_and_comment(store):
 
 
 async def test_a_team_leader_marks_a_missed_behaviour_and_sees_kappa_per_behaviour(store):
-    save_prefs(trainee="Tl Anne")
-    app = create_app(session_factory=scripted_factory(), store=store, lang="nl", warm_up=False)
+    app = review_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f2")
-        await pilot.pause()
-        screen = app.screen
-        sessions = screen.query_one("#sessions", DataTable)
+        screen, sessions = await open_review(pilot, app)
         screen.query_one("#f-trainee", Input).value = "Noor"
         await pilot.pause()
         sessions.focus()
@@ -136,13 +141,9 @@ async def test_markup_in_names_and_comments_is_shown_as_text_never_run(tmp_path)
     from simulator.store.review import add_review
 
     add_review(store, sid, "[/]", '[link="file:///etc/passwd"]hier[/link]')
-    save_prefs(trainee="Tl Anne")
-    app = create_app(session_factory=scripted_factory(), store=store, lang="nl", warm_up=False)
+    app = review_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f2")
-        await pilot.pause()
-        screen = app.screen
-        sessions = screen.query_one("#sessions", DataTable)
+        screen, sessions = await open_review(pilot, app)
         assert str(sessions.get_row_at(0)[1]) == "Piet [Jansen Onderhoud] [/]"
         sessions.focus()
         await pilot.press("enter")

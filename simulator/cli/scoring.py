@@ -39,12 +39,6 @@ def _scorer():
     return scorer
 
 
-def scorer_training():
-    from scoring.scorer import training_replies
-
-    return training_replies()
-
-
 def _progress(label: str):
     """A click progress bar driven by (done, total) callbacks, drawn on stderr."""
     state: dict = {}
@@ -120,6 +114,7 @@ def calibrate(data: Path | None, folds: int, ship: bool, from_reviews: bool) -> 
     from scoring.calibration import calibrate as fit
     from scoring.evaluation import format_report
     from scoring.model import SHIPPED, user_path
+    from scoring.scorer import training_replies
 
     if from_reviews:
         if data or ship:
@@ -130,7 +125,7 @@ def calibrate(data: Path | None, folds: int, ship: bool, from_reviews: bool) -> 
     scorer = _scorer()
     # The shipped data: the development split and the training split (whose probe features
     # are cross-fitted). A file of your own is calibrated on as it is.
-    training = [] if data else scorer_training()
+    training = [] if data else training_replies()
     calibration, report = fit(scorer, items, folds, message=lambda m: click.echo(m, err=True),
                               progress=_progress("Embedding"), training=training)
     items = list(items) + list(training)
