@@ -1,157 +1,203 @@
-"""How fast is the default tenant model? One command:
+"""How fast is the tenant model, per back-end? One command (run it alone on the machine):
 
-    .venv/bin/python benchmarks/tenant_latency.py [--skip-cold] [--replies N] [--json]
+    .venv/bin/python benchmarks/tenant_latency.py [--backends llamacpp transformers]
+        [--threads N] [--skip-cold] [--skip-busy] [--rounds N] [--json]
 
-Reports: import time of transformers, cold load (GGUF -> safetensors conversion, in a fresh
-temporary cache), warm load (from the converted copy), first-token latency and tokens/s
-(medians over several replies to a realistic ~400-token tenant prompt), and the fallback rate
-over the shipped scripts (see fallback_rate()). Target on 2 cores: first token <= 0.5 s,
->= 20 tokens/s.
+Both back-ends run the same GGUF (the embedded SmolLM2-135M-Instruct, or --model FILE.gguf) on
+the same prompts: the prompts the actor builds in a real six-turn conversation (grumpy tenant,
+late leaking tap, English; the tenant's earlier lines come from the corpus so every back-end
+sees the same history). Per back-end:
+- cold load: a fresh process, import + load, model caches empty (for transformers that is the
+  GGUF -> safetensors conversion); warm load: a fresh process again, caches filled;
+- first token at turn 1 and at turns 2-6 (median), the whole reply time, and decode tokens/s
+  (median over all replies), over --rounds conversations;
+- the same with a second CPU-bound process running (one core busy), and the ratio busy/idle of
+  the reply time.
+Targets on 2 cores (issue: llama.cpp back-end): llamacpp >= 1.8x transformers tokens/s, first
+token <= 150 ms from turn 2 on, warm load <= 1 s including imports, busy reply <= 2x idle.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from simulator.backends import GenerationOptions, TransformersBackend
+from simulator.backends import GenerationOptions
 
-PERSONA = (
-    "Je speelt mevrouw Jansen, 74 jaar, huurder van een benedenwoning in Utrecht. Een monteur "
-    "van de woningcorporatie staat bij je voordeur. Je bent geïrriteerd: bij het vorige bezoek "
-    "bleef er rommel achter, niemand had het bezoek aangekondigd en je hebt drie keer gebeld "
-    "over de koude radiator in de slaapkamer zonder antwoord. Je bent niet onbeleefd, maar wel "
-    "kortaf en wantrouwig. Je praat in korte zinnen, hooguit drie, in gewone spreektaal. Je "
-    "zegt nooit dat je een AI of taalmodel bent. Houding nu: afwachtend. Handeling: stel "
-    "een kritische vraag over wat de monteur komt doen. Feiten die je mag vertellen: de "
-    "radiator in de slaapkamer blijft koud; je hebt een hond, Bobby. Voorbeelden (varieer, "
-    "kopieer niet): 'Wat komt u nou weer doen?' Antwoord alleen met wat mevrouw Jansen "
-    "zegt, zonder naam ervoor, zonder uitleg, zonder aanhalingstekens."
-)
-TURNS = [
-    ("assistant", "Ja? Wat moet u?"),
-    (
-        "user",
-        (
-            "Goedemorgen mevrouw Jansen, ik ben Ahmed van de woningcorporatie. Ik kom voor de "
-            "verwarming, er stond een melding over een koude radiator."
-        ),
-    ),
-    ("assistant", "Nou, dat werd tijd. Ik heb drie keer gebeld en niemand belde terug."),
-    (
-        "user",
-        (
-            "Dat is vervelend om te horen, ik begrijp dat u daar genoeg van heeft. Mag ik even "
-            "uitleggen wat ik vandaag ga doen, en hoe lang het ongeveer duurt?"
-        ),
-    ),
+TRAINEE = [
+    ("Good afternoon, I'm Sam from the housing association. I've come about the kitchen tap.",
+     ["greet_introduce"]),
+    ("I understand you've been waiting far too long, I'm sorry about that.",
+     ["acknowledge_emotion", "apologize"]),
+    ("May I come in and have a look at the tap?", ["ask_permission"]),
+    ("So the tap has been dripping for three weeks and nobody came, is that right?",
+     ["paraphrase", "check_understanding"]),
+    ("I'll replace the washer first, that takes about twenty minutes, then I test it.",
+     ["explain_plan"]),
+    ("I'll put a cloth down so the floor stays clean.", ["care_for_home"]),
 ]
-MESSAGES = [{"role": "system", "content": PERSONA}] + [
-    {"role": role, "content": text} for role, text in TURNS
-]
+LOAD = """
+import sys, time
+started = time.perf_counter()
+from simulator.backends import make_backend
+from simulator.settings import Settings
+backend = make_backend(Settings(backend=sys.argv[1], model=sys.argv[2] or None))
+backend.load()
+print(time.perf_counter() - started)
+"""
 
 
-def fallback_rate(backend: TransformersBackend) -> dict:
-    """Share of tenant lines from the authored fallback over the shipped trainee scripts."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from fallback_rate import fallback_rate as shipped_scripts_fallback_rate
+def conversation_prompts() -> list[list[dict[str, str]]]:
+    """The actor's prompts for six turns of a real conversation (history from the corpus)."""
+    from simulator.content import load_library
+    from simulator.engine.session import PracticeSession
 
-    return shipped_scripts_fallback_rate(backend=backend)
+    session = PracticeSession(load_library(), "grumpy", "late-leaking-tap", "en", seed=3)
+    prompts = []
+    for text, shown in TRAINEE:
+        turn = session.say(text, behaviours=shown)
+        prompts.append(session.actor.messages(turn.decision, session.history))
+        if session.director.finished:
+            break
+        session.reply()
+    return prompts
 
 
-def timed(action) -> float:
+def load_seconds(backend: str, model: str | None, cache: str | None) -> float:
+    """Import + load in a fresh process (what a user waits for when the app starts)."""
+    env = {**os.environ, **({"ROLEPLAY_CACHE_DIR": cache} if cache else {})}
+    out = subprocess.run([sys.executable, "-c", LOAD, backend, model or ""], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True)
+    return round(float(out.stdout.strip().splitlines()[-1]), 2)
+
+
+def make(name: str, model: str | None, threads: int | None):
+    from simulator.backends import make_backend
+    from simulator.settings import Settings
+
+    backend = make_backend(Settings(backend=name, model=model))
+    if threads and hasattr(backend, "threads"):
+        backend.threads = threads
+    backend.load()
+    return backend
+
+
+def token_count(backend, text: str) -> int:
+    stats = getattr(backend, "last_reply", None)
+    if stats is not None:
+        return stats.generated_tokens
+    return len(backend._tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+def one_reply(backend, messages, seed: int) -> dict:
+    options = GenerationOptions(seed=seed, max_new_tokens=60)
     started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
+    first, text = None, ""
+    for chunk in backend.stream(messages, options):
+        first = first or time.perf_counter()
+        text += chunk
+    ended = time.perf_counter()
+    tokens = token_count(backend, text)
+    speed = (tokens - 1) / (ended - first) if first and tokens > 1 and ended > first else None
+    stats = getattr(backend, "last_reply", None)
+    return {"first_s": (first or ended) - started, "reply_s": ended - started,
+            "tokens_per_s": speed, "tokens": tokens,
+            "cached": stats.cached_tokens if stats else None,
+            "prompt_tokens": stats.prompt_tokens if stats else None, "text": text}
 
 
-def measure_replies(backend: TransformersBackend, replies: int) -> dict:
-    """Median first-token latency and decode speed over `replies` sampled replies."""
-    tokenizer = backend._tokenizer
-    firsts, speeds, texts = [], [], []
-    for seed in range(replies + 1):  # the first reply warms caches and is not counted
-        started = time.perf_counter()
-        first = None
-        text = ""
-        for chunk in backend.stream(MESSAGES, GenerationOptions(seed=seed)):
-            first = first or time.perf_counter()
-            text += chunk
-        ended = time.perf_counter()
-        tokens = len(tokenizer(text, add_special_tokens=False)["input_ids"])
-        if seed == 0 or first is None:
-            continue
-        firsts.append(first - started)
-        if tokens > 1 and ended > first:
-            speeds.append((tokens - 1) / (ended - first))
-        texts.append(text)
-    prompt = tokenizer.apply_chat_template(MESSAGES, add_generation_prompt=True, tokenize=True)
-    prompt_tokens = len(prompt["input_ids"] if hasattr(prompt, "keys") else prompt)
+def conversations(backend, prompts, rounds: int) -> dict:
+    """Each round plays the six prompts in order, as one conversation would."""
+    one_reply(backend, prompts[0], seed=99)  # warms caches; not counted
+    runs = [[one_reply(backend, m, seed=r * 10 + i) for i, m in enumerate(prompts)]
+            for r in range(rounds)]
+    later = [turn for run in runs for turn in run[1:]]
+    speeds = [t["tokens_per_s"] for run in runs for t in run if t["tokens_per_s"]]
+    cached = [t["cached"] for t in later if t["cached"] is not None]
+    new = [t["prompt_tokens"] - t["cached"] for t in later if t["cached"] is not None]
     return {
-        "prompt_tokens": prompt_tokens,
-        "first_token_s": round(statistics.median(firsts), 3) if firsts else None,
-        "tokens_per_s": round(statistics.median(speeds), 1) if speeds else None,
-        "replies": len(firsts),
-        "sample": texts[:2],
+        "first_token_turn1_s": _median([run[0]["first_s"] for run in runs]),
+        "first_token_turns2_6_s": _median([t["first_s"] for t in later]),
+        "reply_s": _median([t["reply_s"] for run in runs for t in run]),
+        "tokens_per_s": _median(speeds, 1),
+        "tokens_per_reply": _median([t["tokens"] for run in runs for t in run], 0),
+        "cached_prompt_tokens_turns2_6": _median(cached, 0) if cached else None,
+        "new_prompt_tokens_turns2_6": _median(new, 0) if new else None,
+        "sample": [t["text"] for t in runs[0][:3]],
     }
 
 
-def run(skip_cold: bool, replies: int, int8: bool, fallback: bool = True) -> dict:
-    from simulator.backends.transformers_backend import import_transformers
+def _median(values: list, digits: int = 3):
+    return round(statistics.median(values), digits) if values else None
 
-    result: dict = {
-        "model": "SmolLM2-135M-Instruct (embedded GGUF)",
-        "int8": int8,
-        "cores": os.cpu_count(),
-        # Other work on the machine inflates every figure; the load average says how much.
-        "load_average_1m": round(os.getloadavg()[0], 2),
-    }
-    result["import_s"] = round(timed(import_transformers), 2)
+
+def _burn() -> None:
+    while True:
+        pass
+
+
+def busy(action):
+    """Run action() while another process keeps one core busy."""
+    burner = multiprocessing.Process(target=_burn, daemon=True)
+    burner.start()
+    try:
+        time.sleep(0.5)
+        return action()
+    finally:
+        burner.terminate()
+        burner.join()
+
+
+def bench(name: str, model: str | None, args, prompts) -> dict:
+    result: dict = {"backend": name}
     with tempfile.TemporaryDirectory(prefix="roleplay-bench-") as fresh:
-        if not skip_cold:
-            os.environ["ROLEPLAY_CACHE_DIR"] = fresh
-            result["cold_load_s"] = round(timed(TransformersBackend(quantize=int8).load), 2)
-        backend = TransformersBackend(quantize=int8)
-        result["warm_load_s"] = round(timed(backend.load), 2)
-        result.update(measure_replies(backend, replies))
-        if fallback:
-            result["fallback_rate"] = fallback_rate(backend)
+        cache = None if args.skip_cold else fresh  # skipping: the normal, filled cache
+        if cache:
+            result["cold_load_s"] = load_seconds(name, model, cache)
+        result["warm_load_s"] = load_seconds(name, model, cache)
+        if cache:
+            os.environ["ROLEPLAY_CACHE_DIR"] = cache
+        backend = make(name, model, args.threads)
+        result["idle"] = conversations(backend, prompts, args.rounds)
+        if not args.skip_busy:
+            result["busy"] = busy(lambda: conversations(backend, prompts, args.rounds))
+            idle, loaded = result["idle"]["reply_s"], result["busy"]["reply_s"]
+            result["busy_over_idle_reply"] = round(loaded / idle, 2) if idle else None
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--skip-cold",
-        action="store_true",
-        help="skip the GGUF conversion; use (or fill) the normal model cache",
-    )
-    parser.add_argument("--replies", type=int, default=5, help="replies to time (median)")
-    parser.add_argument("--fp32", action="store_true", help="no int8 quantisation (to compare)")
-    parser.add_argument(
-        "--skip-fallback", action="store_true",
-        help="skip the fallback rate over the shipped scripts (a few minutes)",
-    )
+    parser.add_argument("--backends", nargs="+", default=["llamacpp", "transformers"])
+    parser.add_argument("--model", help="a .gguf file (default: the embedded SmolLM2-135M)")
+    parser.add_argument("--threads", type=int, help="llamacpp threads (default: its choice)")
+    parser.add_argument("--rounds", type=int, default=3, help="conversations per measurement")
+    parser.add_argument("--skip-cold", action="store_true", help="no cold load (no conversion)")
+    parser.add_argument("--skip-busy", action="store_true", help="no busy-machine run")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    result = run(
-        args.skip_cold, max(1, args.replies), int8=not args.fp32, fallback=not args.skip_fallback
-    )
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-        return
-    for key, value in result.items():
-        if key != "sample":
-            print(f"{key:>15}: {value}")
-    for text in result["sample"]:
-        print(f"{'sample':>15}: {text!r}")
+    prompts = conversation_prompts()
+    report = {"cores": len(os.sched_getaffinity(0)), "turns": len(prompts),
+              "load_average_1m": round(os.getloadavg()[0], 2),
+              "results": [bench(name, args.model, args, prompts) for name in args.backends]}
+    by_name = {r["backend"]: r for r in report["results"]}
+    if {"llamacpp", "transformers"} <= set(by_name):
+        fast, slow = by_name["llamacpp"]["idle"], by_name["transformers"]["idle"]
+        if fast["tokens_per_s"] and slow["tokens_per_s"]:
+            report["llamacpp_speedup_tokens_per_s"] = round(
+                fast["tokens_per_s"] / slow["tokens_per_s"], 2)
+    print(json.dumps(report, ensure_ascii=False, indent=None if args.json else 2))
 
 
 if __name__ == "__main__":

@@ -1,27 +1,15 @@
-"""The fixed behaviour ids (DESIGN.md section 5). Rubric files must cover exactly these."""
+"""The fixed behaviour ids: re-exported from `simulator.vocabulary`, where they live."""
 
 from __future__ import annotations
 
-LISTENING = (
-    "acknowledge_emotion",
-    "paraphrase",
-    "open_question",
-    "check_understanding",
-    "dismissive",
+from simulator.vocabulary import (
+    BEHAVIOURS,
+    HOSPITALITY,
+    LANGS,
+    LISTENING,
+    NEGATIVE,
+    RUBRIC_OF,
+    STANCES,
 )
-HOSPITALITY = (
-    "greet_introduce",
-    "explain_plan",
-    "apologize",
-    "ask_permission",
-    "care_for_home",
-    "close_next_steps",
-)
-BEHAVIOURS: tuple[str, ...] = LISTENING + HOSPITALITY
-RUBRIC_OF: dict[str, str] = {
-    **{b: "listening" for b in LISTENING},
-    **{b: "hospitality" for b in HOSPITALITY},
-}
-NEGATIVE = frozenset({"dismissive"})
-LANGS: tuple[str, ...] = ("nl", "en")
-STANCES: tuple[str, ...] = ("hostile", "guarded", "cooperative", "satisfied")
+
+__all__ = ["BEHAVIOURS", "HOSPITALITY", "LANGS", "LISTENING", "NEGATIVE", "RUBRIC_OF", "STANCES"]

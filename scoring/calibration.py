@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from scoring.behaviours import BEHAVIOURS, LANGS, NEGATIVE
 from scoring.evaluation import Item, item_candidates, metrics
 from scoring.features import feature_names
 from scoring.model import BehaviourModel, Calibration
+from simulator.vocabulary import BEHAVIOURS, LANGS, NEGATIVE
 
 L2 = 3.0  # ridge on standardised features; keeps weights sane with ~15-40 positives per language
 # Ridge strengths tried per behaviour; the inner folds pick one (by out-of-fold F1), so the

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from scoring.behaviours import BEHAVIOURS, LANGS
 from scoring.features import split_sentences
+from simulator.vocabulary import BEHAVIOURS, LANGS
 
 Progress = Callable[[int, int], None]  # (done, total)
 REQUIRED = ("id", "lang", "text", "labels")

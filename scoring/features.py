@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from scoring.behaviours import BEHAVIOURS
+from simulator.vocabulary import BEHAVIOURS
 
 # Sentence ends, and the dashes people use to glue two sentences ("Sorry I'm late - what happened?").
 _SPLIT = re.compile(r"(?<=[.!?…])\s+|\s+[—–-]{1,2}\s+|;\s*|\n+")

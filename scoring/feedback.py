@@ -2,7 +2,8 @@
 
 Never praise that is not grounded in a detection: every badge quotes the trainee's own sentence.
 Examples come from the rubric in the trainee's language, preferably the exemplar closest to what
-the trainee actually said (the scorer reports it for every behaviour, detected or not).
+the trainee actually said (the scorer reports it for every behaviour, detected or not), and only
+ones that fit the job when a scene is given (scoring.scene: no boiler example in a tap job).
 """
 
 from __future__ import annotations
@@ -12,9 +13,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from scoring.behaviours import BEHAVIOURS, HOSPITALITY, LISTENING, NEGATIVE
 from scoring.rubric import BehaviourSpec, behaviour_specs, load_rubrics
+from scoring.scene import Scene, pick
 from scoring.scorer import TurnScore
+from simulator.vocabulary import (
+    BEHAVIOURS,
+    HOSPITALITY,
+    LISTENING,
+    NEGATIVE,
+    RUBRIC_OF,
+    behaviour_name,
+)
 
 UPSET_IRRITATION = 6.0  # at or above this the tenant is upset enough that feelings come first
 QUOTES_KEPT = 3
@@ -23,10 +32,6 @@ QUOTES_KEPT = 3
 @lru_cache(maxsize=1)
 def _specs() -> dict[str, BehaviourSpec]:
     return behaviour_specs(load_rubrics())
-
-
-def behaviour_name(behaviour: str, lang: str) -> str:
-    return _specs()[behaviour].name.get(lang)
 
 
 @dataclass(frozen=True)
@@ -50,9 +55,10 @@ class TurnFeedback:
     tip: Tip | None
 
 
-def make_tip(behaviour: str, lang: str, example: str = "") -> Tip:
+def make_tip(behaviour: str, lang: str, example: str = "", scene: Scene | None = None) -> Tip:
+    """The behaviour's tip with `example`, or the first of its examples that fits the scene."""
     spec = _specs()[behaviour]
-    return Tip(behaviour, spec.tip.get(lang), example or spec.examples.get(lang).positive[0])
+    return Tip(behaviour, spec.tip.get(lang), pick(example, spec.examples.get(lang).positive, scene))
 
 
 def _upset(stance: str | None, irritation: float | None) -> bool:
@@ -60,7 +66,7 @@ def _upset(stance: str | None, irritation: float | None) -> bool:
 
 
 def turn_feedback(score: TurnScore, lang: str, stance: str | None = None,
-                  irritation: float | None = None) -> TurnFeedback:
+                  irritation: float | None = None, scene: Scene | None = None) -> TurnFeedback:
     """Badges for what was detected, and at most one tip that fits this moment."""
     badges = [
         Badge(b, behaviour_name(b, lang), score.detections[b].sentence, b in NEGATIVE)
@@ -69,27 +75,30 @@ def turn_feedback(score: TurnScore, lang: str, stance: str | None = None,
     tip = None
     if "dismissive" in score.detected:
         # The near misses of "dismissive" are the constructive alternatives ("I can't, but ...").
-        tip = make_tip("dismissive", lang, _specs()["dismissive"].examples.get(lang).negative[1])
+        spec = _specs()["dismissive"]
+        tip = Tip("dismissive", spec.tip.get(lang),
+                  pick("", spec.examples.get(lang).negative[1:], scene))
     elif _upset(stance, irritation) and "acknowledge_emotion" not in score.detected:
-        tip = make_tip("acknowledge_emotion", lang, score.detections["acknowledge_emotion"].exemplar)
+        tip = make_tip("acknowledge_emotion", lang,
+                       score.detections["acknowledge_emotion"].exemplar, scene)
     return TurnFeedback(badges, tip)
 
 
 def hint(lang: str, stance: str | None, irritation: float | None, shown_so_far: set[str],
-         turn_index: int) -> Tip:
+         turn_index: int, scene: Scene | None = None) -> Tip:
     """What to try in the next turn, from the state of the conversation and what is missing."""
     if turn_index == 0 and "greet_introduce" not in shown_so_far:
-        return make_tip("greet_introduce", lang)
+        return make_tip("greet_introduce", lang, scene=scene)
     if _upset(stance, irritation):
-        return make_tip("acknowledge_emotion", lang)
+        return make_tip("acknowledge_emotion", lang, scene=scene)
     order = ["open_question", "explain_plan", "ask_permission", "paraphrase", "care_for_home",
              "check_understanding"]
     if turn_index >= 4:
         order.append("close_next_steps")
     for behaviour in order:
         if behaviour not in shown_so_far:
-            return make_tip(behaviour, lang)
-    return make_tip("close_next_steps" if turn_index >= 4 else "paraphrase", lang)
+            return make_tip(behaviour, lang, scene=scene)
+    return make_tip("close_next_steps" if turn_index >= 4 else "paraphrase", lang, scene=scene)
 
 
 @dataclass(frozen=True)
@@ -164,11 +173,13 @@ def _mattered(b: str, turns: list[ReportTurn], outcome: str, count: int) -> bool
     return len(turns) >= 3
 
 
-def _closest_example(b: str, turns: list[ReportTurn], lang: str) -> str:
-    if not turns:
-        return _specs()[b].examples.get(lang).positive[0]
-    best = max(turns, key=lambda t: t.score.detections[b].confidence)
-    return best.score.detections[b].exemplar or _specs()[b].examples.get(lang).positive[0]
+def _closest_example(b: str, turns: list[ReportTurn], lang: str, scene: Scene | None) -> str:
+    """The exemplar closest to the trainee's best try, if it fits the job, else one that does."""
+    closest = ""
+    if turns:
+        best = max(turns, key=lambda t: t.score.detections[b].confidence)
+        closest = best.score.detections[b].exemplar
+    return pick(closest, _specs()[b].examples.get(lang).positive, scene)
 
 
 def _rubric_score(rubric: tuple[str, ...], counts: dict[str, int], turns: int) -> int:
@@ -189,16 +200,14 @@ def tenant_rating(irritation: float, trust: float, outcome: str) -> int:
 
 
 def session_report(turns: list[ReportTurn], lang: str, start_state: Any,
-                   outcome: str) -> SessionReport:
-    from scoring.behaviours import RUBRIC_OF
-
+                   outcome: str, scene: Scene | None = None) -> SessionReport:
     counts = {b: sum(b in t.score.detected for t in turns) for b in BEHAVIOURS}
     summaries = {}
     for b in BEHAVIOURS:
         quotes = [(t.index, t.score.detections[b].sentence) for t in turns if b in t.score.detected]
         summaries[b] = BehaviourSummary(
             b, behaviour_name(b, lang), RUBRIC_OF[b], counts[b], quotes[:QUOTES_KEPT],
-            _mattered(b, turns, outcome, counts[b]), _closest_example(b, turns, lang))
+            _mattered(b, turns, outcome, counts[b]), _closest_example(b, turns, lang, scene))
     irritation, trust = _state(start_state)
     timeline = [MoodPoint(None, irritation, trust, None)]
     timeline += [MoodPoint(t.index, t.irritation_after, t.trust_after, t.stance) for t in turns]
@@ -216,5 +225,5 @@ def session_report(turns: list[ReportTurn], lang: str, start_state: Any,
         {"listening": _rubric_score(LISTENING, counts, len(turns)),
          "hospitality": _rubric_score(HOSPITALITY, counts, len(turns))},
         tenant_rating(final_irr, final_trust, outcome), timeline, moves, missing,
-        [make_tip(b, lang, summaries[b].example) for b in missing],
+        [make_tip(b, lang, summaries[b].example, scene) for b in missing],
     )

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from scoring.behaviours import BEHAVIOURS
+from simulator.vocabulary import BEHAVIOURS
 
 C = 1.0  # inverse ridge of the logistic models (CV on dev+train: 1, 4 and 16 within 0.006)
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from scoring.behaviours import BEHAVIOURS
 from simulator import paths
+from simulator.vocabulary import BEHAVIOURS
 
 SHIPPED = Path(__file__).resolve().parent / "data" / "thresholds.json"
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.behaviours import BEHAVIOURS, LANGS
 from scoring.calibration import FLOOR, best_threshold
 from scoring.evaluation import Item, item_candidates, metrics
 from scoring.model import Calibration
+from simulator.vocabulary import BEHAVIOURS, LANGS
 
 MIN_EACH = 5  # reviewed turns with and without a behaviour (per language) before its threshold moves
 HELD_OUT = 0.3  # share of reviewed turns kept out of the fit to measure before/after

@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from scoring import features as F
-from scoring.behaviours import BEHAVIOURS, LANGS
 from scoring.embedder import Embedder, EmbeddingCache, make_embedder
 from scoring.evaluation import Item, load_items
 from scoring.lexical import LexicalProbe
 from scoring.model import Calibration, resolve
 from scoring.rubric import BehaviourSpec, Rubric, behaviour_specs, load_rubrics
+from simulator.vocabulary import BEHAVIOURS, LANGS
 
 Progress = Callable[[str], None]
 PROBE_RIDGE = 1.0  # ridge of the exemplar probe, on unit-length embeddings

@@ -2,7 +2,7 @@
 
 Sources, later ones win: defaults < config file (`paths.config_path()`, TOML) < environment
 (ROLEPLAY_BACKEND, ROLEPLAY_MODEL, ROLEPLAY_BASE_URL, ROLEPLAY_API_KEY, ROLEPLAY_EMBEDDER) <
-explicit overrides (CLI flags; None means "not given").
+explicit overrides (CLI flags: simulator/cli/options.py; None means "not given").
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import click
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from simulator import paths
 from simulator.backends.base import GenerationOptions
 
-BackendName = Literal["transformers", "openai", "fake"]
+BackendName = Literal["auto", "llamacpp", "transformers", "openai", "fake"]
 ENV_VARS = {
     "backend": "ROLEPLAY_BACKEND",
     "model": "ROLEPLAY_MODEL",
@@ -33,14 +32,21 @@ ENV_VARS = {
 }
 
 
-class SettingsError(click.ClickException):
-    """A broken config file or setting; the message names the file (and line) or variable."""
+class SettingsError(Exception):
+    """A broken config file or setting; the message names the file (and line) or variable.
+
+    The `roleplay` command shows it as one `Error:` line (simulator.cli)."""
+
+    @property
+    def message(self) -> str:
+        return str(self)
 
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    backend: BackendName = "transformers"
+    # auto: llama.cpp for the embedded model and .gguf files, transformers for HF ids/folders
+    backend: BackendName = "auto"
     model: str | None = None  # None: the embedded SmolLM2-135M-Instruct
     base_url: str | None = None  # the openai back-end's server, e.g. http://127.0.0.1:8000
     api_key: str | None = None
@@ -51,6 +57,20 @@ class Settings(BaseModel):
     # language for a model you configured, none for the embedded SmolLM2-135M (it cannot speak
     # Dutch and leaves the scene in English: measured, see benchmarks/tenant_fidelity.py).
     model_langs: list[Literal["nl", "en"]] | None = None
+    # Who practises on this computer; every command and screen acts as this trainee unless told
+    # otherwise (simulator.identity). None: not chosen yet, the OS user name stands in.
+    trainee: str | None = Field(None, max_length=80)
+
+    @field_validator("trainee")
+    @classmethod
+    def _person_name(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.strip() or not value.isprintable():
+            raise PydanticCustomError(
+                "person_name", "not a name; expected a name on one line, without control characters"
+            )
+        return value.strip()
 
     @field_validator("base_url")
     @classmethod
@@ -85,8 +105,8 @@ def model_languages(settings: Any) -> tuple[str, ...]:
     chosen = getattr(settings, "model_langs", None)
     if chosen is not None:
         return tuple(chosen)
-    embedded = getattr(settings, "backend", "transformers") == "transformers" and not getattr(
-        settings, "model", None
+    embedded = getattr(settings, "backend", "auto") in ("auto", "llamacpp", "transformers") and (
+        not getattr(settings, "model", None)
     )
     return () if embedded else ("nl", "en")
 
@@ -106,56 +126,6 @@ def load_settings(**overrides: Any) -> Settings:
             value = {**values.get("generation", {}), **value}
         values[key], origin[key] = value, "the command line"
     return _validate(values, origin)
-
-
-def settings_from_cli(**kwargs: Any) -> Settings:
-    """Settings with the flags from `backend_options` (None: not given) applied on top."""
-    return load_settings(**kwargs)
-
-
-def backend_options(func: Any) -> Any:
-    """click options --backend, --model, --base-url, --api-key, passed on by those names."""
-    options = [
-        click.option(
-            "--backend",
-            type=click.Choice(["transformers", "openai", "fake"]),
-            default=None,
-            help="Tenant model back-end (default: from settings).",
-        ),
-        click.option(
-            "--model",
-            default=None,
-            help="Model: HF id, folder or .gguf file; server model name for openai.",
-        ),
-        click.option(
-            "--base-url",
-            default=None,
-            help="OpenAI-compatible server, e.g. http://127.0.0.1:8000 (openai).",
-        ),
-        click.option("--api-key", default=None, help="API key for the server (openai)."),
-        click.option(
-            "--model-langs",
-            default=None,
-            callback=_parse_langs,
-            help="Languages the model may speak, e.g. 'en' or 'nl,en' or 'none' (the tenant "
-            "corpus answers in the others; default: none for the embedded model, all otherwise).",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _parse_langs(ctx: Any, param: Any, value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    langs = [part.strip() for part in value.split(",") if part.strip()]
-    if langs == ["none"]:
-        return []
-    bad = [lang for lang in langs if lang not in ("nl", "en")]
-    if bad:
-        raise click.BadParameter(f"unknown language '{bad[0]}'; expected nl, en or none")
-    return langs
 
 
 def save_settings(settings: Settings) -> Path:

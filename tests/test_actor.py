@@ -10,7 +10,7 @@ from simulator.backends import BackendError, FakeBackend
 from simulator.content import load_library
 from simulator.engine.actor import ReplyCancelled, TenantActor, clean
 from simulator.engine.director import NEIGHBOURS, Director
-from simulator.engine.prompt import Turn, brief
+from simulator.engine.prompt import HISTORY_TURNS, Turn, brief, history_start
 
 
 def Scripted(replies: list) -> FakeBackend:
@@ -42,22 +42,42 @@ def test_prompt_holds_persona_scenario_stance_act_and_facts(library):
     actor, director = actor_for(library, "nl", None)
     decision = director.observe(["greet_introduce"])
     messages = actor.messages(decision, HISTORY_NL)
-    system = messages[0]["content"]
+    system, note = messages[0]["content"], messages[-1]["content"]
     persona, scenario = actor.persona, actor.scenario
     for text in (persona.background.nl, persona.speaking_style.nl,
                  persona.hidden_need.nl, scenario.situation.nl):
         assert brief(text, 1) in system  # the start of each; a small model loses long prompts
-    assert "afwachtend" in system or "boos" in system  # the stance, in Dutch
-    assert decision.act.replace("_", " ") in system
+    assert "afwachtend" in note or "boos" in note  # the stance, in Dutch
+    assert decision.act.replace("_", " ") in note
     for fact in director.allowed_facts()[-2:]:
-        assert fact.text.nl in system
+        assert fact.text.nl in note
+    prompt = "\n".join(m["content"] for m in messages)
     for fact in director.gated_facts():
-        assert fact.text.nl not in system  # the model cannot tell what it never saw
+        assert fact.text.nl not in prompt  # the model cannot tell what it never saw
     examples = actor.authored(decision)[:3]
-    assert all(e in system for e in examples) and "niet overnemen" in system
-    assert system.rstrip().endswith("Antwoord alleen in het Nederlands.")
-    assert [m["role"] for m in messages[1:]] == ["user", "assistant", "user"]
-    assert messages[-1]["content"] == HISTORY_NL[-1].text
+    assert all(e in note for e in examples) and "niet overnemen" in note
+    assert note.rstrip().endswith("Antwoord alleen in het Nederlands.")
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user", "system"]
+    assert messages[-2]["content"] == HISTORY_NL[-1].text
+
+
+def test_the_prompt_grows_at_the_end_so_the_model_cache_holds(library):
+    """What stays the same comes first: from one turn to the next, the earlier prompt (up to its
+    note for that turn) is a prefix of the new one, so a cached model only reads the new part."""
+    actor, director = actor_for(library, "nl", None)
+    history = list(HISTORY_NL)
+    before = actor.messages(director.observe(["greet_introduce"]), history)
+    history += [Turn("tenant", "Nou, kom maar."), Turn("trainee", "Dank u. Waar is de kraan?")]
+    after = actor.messages(director.observe(["open_question"]), history)
+    assert after[: len(before) - 1] == before[:-1]
+    assert after[0]["content"] == actor.system  # the same system text at every turn
+
+
+def test_the_oldest_turns_drop_out_in_blocks_not_one_by_one():
+    starts = [history_start(n) for n in range(1, 30)]
+    assert starts[:11] == [0] * 11  # up to 11 turns: all of them
+    assert all(n - history_start(n) >= HISTORY_TURNS for n in range(HISTORY_TURNS, 30))
+    assert len(set(starts)) <= 4  # the prefix changed at most 3 times in 29 turns
 
 
 def test_newly_allowed_facts_are_flagged_to_mention(library):
@@ -68,10 +88,10 @@ def test_newly_allowed_facts_are_flagged_to_mention(library):
         if decision.new_facts or decision.finished:
             break
     assert decision.new_facts, "no fact became allowed"
-    system = actor.messages(decision, HISTORY_EN)[0]["content"]
+    note = actor.messages(decision, HISTORY_EN)[-1]["content"]
     new = [f.text.en for f in actor.scenario.facts if f.id in decision.new_facts]
-    assert f"Mention this now: {' '.join(new)}" in system
-    assert system.rstrip().endswith("Answer in English only.")
+    assert f"Mention this now: {' '.join(new)}" in note
+    assert note.rstrip().endswith("Answer in English only.")
 
 
 def test_a_good_model_line_is_used_and_streamed(library):
@@ -92,7 +112,7 @@ def test_a_failing_line_is_regenerated_once_with_the_problem_named(library):
     line = actor.speak(director.observe([]), HISTORY_EN, {})
     assert line.source == "model" and line.text == "Well, about time you showed up."
     assert line.guard == ["attempt 1: speaks as an assistant"]
-    retry = backend.calls[1][0][0]["content"]
+    retry = backend.calls[1][0][-1]["content"]  # the note for this turn
     assert "you spoke as an AI assistant" in retry
     assert retry.rstrip().endswith("Answer in English only.")  # the language still comes last
 

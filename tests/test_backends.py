@@ -10,10 +10,12 @@ from simulator.backends import (
     BackendError,
     FakeBackend,
     GenerationOptions,
+    LlamaCppBackend,
     OpenAIBackend,
     TransformersBackend,
     make_backend,
 )
+from simulator.backends.base import fold_system
 from simulator.settings import Settings
 
 MESSAGES = [
@@ -31,12 +33,32 @@ def test_options_reject_unknown_keys_and_bad_values():
 
 
 def test_registry_builds_each_backend_without_loading_anything():
-    assert set(BACKENDS) == {"transformers", "openai", "fake"}
-    assert isinstance(make_backend(Settings()), TransformersBackend)
+    assert set(BACKENDS) == {"llamacpp", "transformers", "openai", "fake"}
+    assert isinstance(make_backend(Settings()), LlamaCppBackend)  # the embedded GGUF
     assert make_backend(Settings()).model_id == "SmolLM2-135M-Instruct"
+    assert isinstance(make_backend(Settings(backend="transformers")), TransformersBackend)
     openai = make_backend(Settings(backend="openai", base_url="http://127.0.0.1:9", model="m"))
     assert isinstance(openai, OpenAIBackend) and openai.model_id == "m"
     assert isinstance(make_backend(Settings(backend="fake")), FakeBackend)
+
+
+def test_auto_picks_llamacpp_for_gguf_files_and_transformers_for_hub_ids_and_folders():
+    assert isinstance(make_backend(Settings(model="/models/tenant.Q4_K_M.GGUF")), LlamaCppBackend)
+    for model in ("HuggingFaceTB/SmolLM2-360M-Instruct", "/models/my-tenant"):
+        assert isinstance(make_backend(Settings(model=model)), TransformersBackend)
+    forced = make_backend(Settings(backend="transformers", model="/models/tenant.gguf"))
+    assert isinstance(forced, TransformersBackend)  # an explicit choice wins
+
+
+def test_a_template_without_system_role_gets_the_notes_folded_into_user_turns():
+    messages = [*MESSAGES, {"role": "assistant", "content": "Ja?"},
+                {"role": "user", "content": "Mag ik binnenkomen?"},
+                {"role": "system", "content": "Je stemming nu: boos."}]
+    folded = fold_system(messages)
+    assert [m["role"] for m in folded] == ["user", "assistant", "user"]
+    assert folded[0]["content"].startswith("Je bent mevrouw Jansen.\n\nGoedemorgen")
+    assert folded[-1]["content"] == "Mag ik binnenkomen?\n\nJe stemming nu: boos."
+    assert messages[-2]["content"] == "Mag ik binnenkomen?"  # the caller's list is untouched
 
 
 def test_openai_backend_needs_a_server_address():

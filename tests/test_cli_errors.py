@@ -32,6 +32,8 @@ PLAY = ["play", "--backend", "fake", "--persona", "grumpy", "--scenario", "repea
 class NoModelScorer:
     """Detects nothing, loads nothing: these tests are about the input and the store."""
 
+    embedder = None  # the tenant's corpus compares words only
+
     def score_turn(self, text, lang, tenant_said="", turn_index=0, is_last=False):
         return pinned_score(text, lang, [])
 

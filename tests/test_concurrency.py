@@ -29,6 +29,8 @@ PLAYER = textwrap.dedent("""
     from simulator.engine.reporting import pinned_score
 
     class NoModelScorer:
+        embedder = None
+
         def score_turn(self, text, lang, tenant_said="", turn_index=0, is_last=False):
             return pinned_score(text, lang, [])
 

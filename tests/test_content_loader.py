@@ -257,3 +257,18 @@ def test_an_exchange_with_an_unknown_behaviour_names_its_line(tmp_path):
     path = write(tmp_path, "personas", "p.yaml", text)
     assert_problem(run_validate(path), path, line_of(text, "[open_questions]"),
                    "unknown behaviour id 'open_questions'")
+
+
+def test_misspelt_act_name_is_a_problem_with_file_and_line(tmp_path):
+    # the act goes into the tenant model's prompt: a typo must not pass validation
+    text = persona_text(**{"    complain:": "    complian:"})
+    path = write(tmp_path, "personas", "p.yaml", text)
+    assert_problem(run_validate(path), path, line_of(text, "complian:"),
+                   "repertoire.hostile.complian", "unknown act 'complian'", "did you mean 'complain'")
+
+
+def test_template_names_every_known_act():
+    from simulator.content.acts import ACTS
+
+    text = TEMPLATE.read_text(encoding="utf-8")
+    assert all(act in text for act in ACTS)

@@ -152,8 +152,8 @@ def test_unknown_behaviour_ids_are_rejected_without_changing_anything(persona):
 @pytest.mark.parametrize("seed", range(20))
 def test_never_the_same_act_three_times_in_a_row(persona, seed):
     two = with_acts(persona, "guarded", {
-        "ask": {"nl": ["a", "b", "c"], "en": ["a", "b", "c"]},
-        "wait": {"nl": ["d", "e", "f"], "en": ["d", "e", "f"]},
+        "ask_question": {"nl": ["a", "b", "c"], "en": ["a", "b", "c"]},
+        "hesitate": {"nl": ["d", "e", "f"], "en": ["d", "e", "f"]},
     })
     for p in (persona, two):  # the template has one act per stance: it must borrow one
         director = Director(p, scenario(turn_limit=50), seed=seed)
@@ -173,8 +173,8 @@ def test_a_borrowed_act_comes_with_its_own_stance(persona):
 
 def test_the_seed_makes_act_choices_reproducible(persona):
     two = with_acts(persona, "guarded", {
-        "ask": {"nl": ["a", "b", "c"], "en": ["a", "b", "c"]},
-        "wait": {"nl": ["d", "e", "f"], "en": ["d", "e", "f"]},
+        "ask_question": {"nl": ["a", "b", "c"], "en": ["a", "b", "c"]},
+        "hesitate": {"nl": ["d", "e", "f"], "en": ["d", "e", "f"]},
         "doubt": {"nl": ["g", "h", "i"], "en": ["g", "h", "i"]},
     })
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -100,6 +102,27 @@ def test_html_report_is_self_contained_with_transcript_badges_and_chart(store, r
     assert 'lang="nl"' in page and "@media print" in page
 
 
+@pytest.fixture
+def one_hour_east(monkeypatch):
+    """The reader's clock at UTC+1 (a POSIX rule: no time zone files needed)."""
+    monkeypatch.setenv("TZ", "CET-1")
+    time.tzset()
+    yield timedelta(hours=1)
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_html_report_shows_local_time_and_the_mode_in_the_report_language(
+    store, reviewed, one_hour_east
+):
+    started = datetime.fromisoformat(store.session(reviewed)["started"])
+    parser = ReportParser()
+    parser.feed(render(store, [reviewed], "html"))
+    text = " ".join(parser.text)
+    assert (started + one_hour_east).strftime("%Y-%m-%d %H:%M") in text and "UTC" not in text
+    assert "Vorm" in text and "oefenen" in text and "practice" not in text
+
+
 def test_html_report_follows_the_session_language_and_escapes_text(store):
     sid = make_session(
         store,
@@ -124,7 +147,7 @@ def test_markdown_transcript(store, reviewed):
     text = render(store, [reviewed], "md")
     assert text.startswith("# Gespreksverslag")
     assert f"**2. Medewerker:** {CONVERSATION_NL[1][1]}" in text
-    assert "✗ Wuift weg" in text and "Irritatie 7/10" in text
+    assert "✗ Afwimpelen" in text and "Irritatie 7/10" in text
     assert "**Anja**" in text and "Luisteren: 55/100" in text
 
 

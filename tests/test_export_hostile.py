@@ -199,6 +199,7 @@ def test_progress_strips_control_characters_from_ids_and_names(roleplay_home):
     with Store.open() as store:
         sid = store.start_session(trainee=name, persona_id="grumpy", lang="nl",
                                   scenario_id="tap\x1b[2J\x00", consent=True)
+        store.add_turn(sid, speaker="trainee", text="Goedemiddag.")
         store.end_session(sid, "resolved", {"listening": 50, "hospitality": 70})
     result = CliRunner().invoke(main, ["progress", "--trainee", name])
     assert result.exit_code == 0, result.output

@@ -121,3 +121,51 @@ def test_tenant_rating_follows_the_final_mood():
     assert tenant_rating(0, 10, "resolved") == 10
     assert tenant_rating(10, 0, "turn_limit") == 1
     assert tenant_rating(2, 9, "escalated") == 3
+
+
+BOILER = "Ik ga eerst de ketel ontluchten, dat duurt een kwartiertje."
+
+
+def test_example_lines_fit_the_job_no_boiler_in_a_tap_job():
+    from scoring.scene import Scene
+
+    tap = Scene.of("Flat. Klus: lekkende mengkraan in de keuken.", "nl")
+    assert not tap.fits(BOILER) and tap.fits("Ik vervang het binnenwerk van de kraan.")
+    plain = hint("nl", "cooperative", 3, {"greet_introduce", "open_question"}, 2)
+    assert plain.behaviour == "explain_plan" and plain.example == BOILER  # no scene: as before
+    tip = hint("nl", "cooperative", 3, {"greet_introduce", "open_question"}, 2, scene=tap)
+    assert tip.behaviour == "explain_plan" and tap.fits(tip.example)
+    assert tip.example in SPECS["explain_plan"].examples.get("nl").positive
+    # the report: the exemplar closest to the trainee was a boiler line; a tap line replaces it
+    said = make_score("Ik kijk wel even.")
+    said.detections["explain_plan"] = Detection("explain_plan", False, 0.4, said.text, BOILER)
+    turns = [_turn(i, said.text, said, (5, 5), (5, 5)) for i in range(3)]
+    report = session_report(turns, "nl", {"irritation": 5, "trust": 5}, "ended", scene=tap)
+    assert "explain_plan" in report.missing
+    assert report.behaviours["explain_plan"].example != BOILER
+    assert all(tap.fits(t.example) for t in report.tips)
+    upset = make_score("Ik ga de kraan vervangen.", explain_plan="Ik ga de kraan vervangen.")
+    upset.detections["acknowledge_emotion"] = Detection(
+        "acknowledge_emotion", False, 0.2, upset.text, "Balen hoor, zo'n lekkage in de badkamer.")
+    fb = turn_feedback(upset, "nl", stance="hostile", irritation=8, scene=tap)
+    assert fb.tip.behaviour == "acknowledge_emotion" and tap.fits(fb.tip.example)
+
+
+def test_the_session_gives_examples_that_fit_its_scenario():
+    """A real session in the tap job: hints and the report's tips never name another job."""
+    from scoring.embedder import FakeEmbedder
+    from scoring.scene import scenario_scene
+    from scoring.scorer import Scorer
+    from simulator.content import load_library
+    from simulator.engine.session import PracticeSession
+
+    library = load_library()
+    session = PracticeSession(library, "grumpy", "late-leaking-tap", "nl", seed=3,
+                              scorer=Scorer(embedder=FakeEmbedder(), use_cache=False))
+    scene = scenario_scene(library.scenarios["late-leaking-tap"], "nl")
+    for line in ("Goedemorgen.", "Wat is er gebeurd?", "Hm.", "Ja."):
+        session.say(line, behaviours=["greet_introduce"] if line == "Goedemorgen." else [])
+        session.reply()
+        assert scene.fits(session.hint().example)
+    assert all(scene.fits(tip.example) for tip in session.report().tips)
+    assert not scene.fits(BOILER)

@@ -22,6 +22,8 @@ TURN_KEYS = {"turn", "trainee", "behaviours", "state", "stance", "act", "tenant"
 class KeywordScorer:
     """Detects 'dismissive' in lines with 'not my problem', greetings in lines with 'afternoon'."""
 
+    embedder = None  # the tenant's corpus compares words only
+
     def score_turn(self, text, lang, tenant_said="", turn_index=0, is_last=False):
         found = []
         lowered = text.lower()

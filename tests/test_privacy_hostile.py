@@ -104,6 +104,10 @@ async def test_delete_removes_the_apps_own_export_and_names_the_other_copies(
         await pilot.press(*"Sander", "enter")
         await pilot.pause()
         made[0].session_id = secret_session  # the stored session this practice wrote
+        app.screen.say_input.value = "Goedemiddag."  # a session with no line gets no report
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         await pilot.press("ctrl+e")
         await pilot.pause()
         await pilot.press("x")

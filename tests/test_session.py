@@ -66,11 +66,14 @@ def test_the_same_seed_gives_the_same_conversation(library):
 def test_each_turn_is_stored_the_moment_it_happens(library, store):
     backend = Scripted(["Nou, kom dan maar binnen."])
     session = session_for(library, store, backend)
+    assert session.session_id is None and store.list_sessions() == []  # nothing said yet
+    session.say("Goedemiddag, ik ben Sam.", behaviours=["greet_introduce"])
     sid = session.session_id
     turns = store.turns(sid)
-    assert [(t["speaker"], t["text"]) for t in turns] == [("tenant", session.opening)]
-    session.say("Goedemiddag, ik ben Sam.", behaviours=["greet_introduce"])
-    stored = store.turns(sid)[-1]
+    assert [(t["speaker"], t["text"]) for t in turns[:1]] == [("tenant", session.opening)]
+    opening = session.director.opening
+    assert turns[0]["source"] == "authored" and turns[0]["state"]["stance"] == opening.stance
+    stored = turns[-1]
     assert stored["speaker"] == "trainee" and stored["position"] == 1  # before the tenant answers
     assert set(stored["detections"]) == {"greet_introduce"}
     reply = session.reply()
@@ -115,9 +118,10 @@ def test_a_cancelled_reply_says_nothing(library, store):
     session.say("Hallo", behaviours=["greet_introduce"])
     with pytest.raises(ReplyCancelled):
         session.reply(should_stop=lambda: bool(backend.calls))
-    assert session.awaiting_reply and len(store.turns(session.session_id)) == 2
-    session.rewind()
-    assert len(store.turns(session.session_id)) == 1
+    sid = session.session_id
+    assert session.awaiting_reply and len(store.turns(sid)) == 2
+    session.rewind()  # back to the tenant's opening: nothing of the trainee left to keep
+    assert session.session_id is None and store.session(sid) is None and store.turns(sid) == []
 
 
 def test_escalation_ends_with_a_closing_line_and_is_stored(library, store):
@@ -194,3 +198,35 @@ def test_hint_and_feedback_with_a_scorer(library, scorer):
     assert turn.feedback is not None
     tip = session.hint()
     assert tip.behaviour and tip.text
+
+
+def sessions_in(store):
+    return store.db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+
+
+def test_a_session_ended_before_the_trainee_spoke_is_never_stored(library, store):
+    session = session_for(library, store)
+    session.end()
+    assert session.finished and session.session_id is None
+    assert sessions_in(store) == 0
+
+
+def test_a_session_rewound_to_the_opening_and_ended_is_not_stored(library, store):
+    session = session_for(library, store)
+    session.say("Hallo", behaviours=["greet_introduce"])
+    session.reply()
+    assert sessions_in(store) == 1
+    session.rewind()
+    session.end()
+    assert session.session_id is None and sessions_in(store) == 0
+    # Speaking again stores a fresh session, opening and all.
+    again = session_for(library, store)
+    again.say("Goedemiddag", behaviours=["greet_introduce"])
+    assert [t["speaker"] for t in store.turns(again.session_id)] == ["tenant", "trainee"]
+
+
+def test_the_session_takes_the_stores_seam_and_the_store_conforms(library, store, scorer):
+    from simulator.engine.seams import Backend, SessionStore, TurnScorer
+
+    assert isinstance(store, SessionStore) and isinstance(scorer, TurnScorer)
+    assert isinstance(Scripted(["Ja?"]), Backend)

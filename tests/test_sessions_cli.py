@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
+from test_play import KeywordScorer
 from test_store_sample import CONVERSATION_NL, make_session
 
+from simulator.backends import FakeBackend
 from simulator.cli import main
+from simulator.cli import play as play_module
 from simulator.store import Store
 
 
@@ -36,7 +41,7 @@ def test_list_respects_consent_and_filters(ids):
     own = run("sessions", "list", "--trainee", "Sander")
     assert ids["private"][:12] in own.output and "unfinished" in own.output
     assert ids["other"][:12] not in own.output
-    found = run("sessions", "list", "--search", "cv-ketel", "--json")
+    found = run("sessions", "list", "--search", "cv-ketel", "--json", "--as-reviewer", "Anja")
     assert [s["id"] for s in json.loads(found.output)] == [ids["other"]]
     assert json.loads(run("sessions", "list", "--since", "2999-01-01", "--json").output) == []
     line = next(li for li in leader.output.splitlines() if ids["shared"][:12] in li)
@@ -173,3 +178,43 @@ def test_import_into_a_fresh_home(ids, tmp_path, monkeypatch):
     broken.write_text("{not json")
     bad = run("import", str(broken))
     assert bad.exit_code == 1 and "not valid JSON" in bad.output
+
+
+# -- the local trainee: whoever sits at this computer --------------------------------------------
+
+LINE = "Goedemiddag, ik kom de kraan maken."
+
+
+@pytest.fixture
+def at_keyboard(monkeypatch):
+    """Logged in as 'jdevries'; a scripted tenant and a keyword scorer (no models)."""
+    monkeypatch.setattr(getpass, "getuser", lambda: "jdevries")
+    backend = FakeBackend(["Nou, kom dan maar binnen."])
+    monkeypatch.setattr(play_module, "_backend", lambda kwargs, lang=None: (backend, None))
+    monkeypatch.setattr(play_module, "_scorer", lambda: KeywordScorer())
+
+
+def play_without_a_name() -> str:
+    result = run("play", "--persona", "grumpy", "--scenario", "repeat-visit", input=LINE + "\n")
+    assert result.exit_code == 0, result.output
+    return re.search(r"\(session (\w+)\)", result.output).group(1)
+
+
+def test_a_session_played_without_a_name_is_listed_shown_exported_and_deleted(at_keyboard):
+    sid = play_without_a_name()
+    with Store.open() as store:
+        assert store.session(sid)["trainee"] == "jdevries"  # the login name stands in
+    listed = run("sessions", "list")
+    assert listed.exit_code == 0 and sid[:12] in listed.output, listed.output
+    assert run("sessions", "show", sid).exit_code == 0
+    exported = run("export", sid, "--format", "md")
+    assert exported.exit_code == 0 and LINE in exported.output, exported.output
+    # not shared: a team leader still does not see it
+    assert sid[:12] not in run("sessions", "list", "--as-reviewer", "Anja").output
+    assert run("export", sid, "--format", "md", "--as-reviewer", "Anja").exit_code == 1
+    # another trainee's view does not show it either
+    assert sid[:12] not in run("sessions", "list", "--trainee", "Fatima").output
+    deleted = run("sessions", "delete", sid, "--yes")
+    assert deleted.exit_code == 0 and "Deleted" in deleted.output, deleted.output
+    empty = run("sessions", "list")
+    assert sid[:12] not in empty.output and "No sessions of jdevries" in empty.output

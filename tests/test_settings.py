@@ -8,14 +8,13 @@ from click.testing import CliRunner
 
 from simulator import paths
 from simulator.backends import GenerationOptions
+from simulator.cli.options import backend_options, settings_from_cli
 from simulator.settings import (
     Settings,
     SettingsError,
-    backend_options,
     load_settings,
     model_languages,
     save_settings,
-    settings_from_cli,
 )
 
 
@@ -32,7 +31,7 @@ def write_config(text: str):
 
 def test_defaults_use_the_embedded_models():
     settings = load_settings()
-    assert settings.backend == "transformers"
+    assert settings.backend == "auto"  # llama.cpp for the embedded GGUF
     assert settings.model is None and settings.embedder is None
     assert settings.generation == GenerationOptions()
 
@@ -137,3 +136,13 @@ def test_the_model_langs_flag(flag, expected):
     assert result.exit_code == 0 and result.output.strip() == repr(expected)
     bad = CliRunner().invoke(show, ["--model-langs", "de"])
     assert bad.exit_code == 2 and "unknown language 'de'" in bad.output
+
+
+def test_the_local_trainee_is_a_setting_in_the_config_file():
+    """The app's settings screen and every command read this one value (simulator.identity)."""
+    write_config('trainee = " Sam de Vries "\n')
+    assert load_settings().trainee == "Sam de Vries"
+    assert Settings().trainee is None  # not chosen yet: the login name stands in
+    write_config('trainee = "Sam\\u0007"\n')
+    with pytest.raises(SettingsError, match=r"config.toml:1: trainee: not a name"):
+        load_settings()

@@ -58,6 +58,16 @@ def test_upgrade_from_the_first_schema_keeps_data_and_indexes_it(tmp_path):
             "created": "2024-05-01",
         }
     )
+    old.db["turns"].insert(
+        {
+            "id": "T2",
+            "session_id": "OLD1",
+            "position": 1,
+            "speaker": "trainee",
+            "text": "Vervelend, dat snap ik.",
+            "created": "2024-05-01",
+        }
+    )
     old.close()
     with Store.open(path) as store:
         assert store.list_sessions(search="schimmel")[0]["id"] == "OLD1"
@@ -121,6 +131,53 @@ def test_list_filters_and_full_text_search(tmp_path):
         assert [s["id"] for s in store.list_sessions(search="SCHOENHOESJES")] == [a]
         # FTS syntax in user input is taken literally, never an error.
         assert store.list_sessions(search='lek" OR * AND') == []
+
+
+def old_empty_session(store: Store, trainee: str = "Sander") -> str:
+    """What an older roleplay stored when the trainee ended before saying anything."""
+    sid = store.start_session(trainee=trainee, persona_id="grumpy", scenario_id="late-leaking-tap",
+                              lang="nl", consent=True)
+    store.add_turn(sid, speaker="tenant", text="Wat moet u?", source="authored")
+    store.end_session(sid, "ended", {"listening": 0, "hospitality": 0})
+    return sid
+
+
+def test_empty_sessions_of_old_databases_are_never_listed_or_counted(tmp_path, roleplay_home):
+    from simulator.store.review import Viewer, list_visible
+
+    with Store.open() as store:
+        spoken = make_session(store, trainee="Sander")
+        empty = old_empty_session(store)
+        assert [s["id"] for s in store.list_sessions()] == [spoken]
+        assert [s["id"] for s in list_visible(store, Viewer(reviewer="Anja"))] == [spoken]
+        assert [s["id"] for s in list_visible(store, Viewer(trainee="Sander"))] == [spoken]
+        assert store.resolve(empty)["id"] == empty  # still there, and still deletable
+    result = CliRunner().invoke(main, ["progress", "--trainee", "Sander"])
+    assert result.exit_code == 0, result.output
+    assert len([ln for ln in result.output.splitlines() if "late-leaking-tap" in ln]) == 1
+
+
+def test_the_session_hands_over_turns_and_the_store_builds_the_rows(tmp_path):
+    from scoring.scorer import Detection
+
+    with Store.open(tmp_path / "s.db") as store:
+        sid = store.start_session(trainee="Sam", persona_id="grumpy", scenario_id="mould",
+                                  lang="nl", opening="Wat moet u?", opening_state={"trust": 2})
+        tid = store.add_trainee_turn(sid, text="Goedemiddag, ik ben Sam.", state={"trust": 3},
+                                     detections=[Detection("greet_introduce", True, 0.9,
+                                                           "Goedemiddag", "Hallo, ik ben")])
+        store.add_tenant_turn(sid, text="Kom binnen.", source="model", guard=[],
+                              prompt=[{"role": "system", "content": "..."}], latency_ms=80)
+        opening, trainee, tenant = store.turns(sid)
+        assert (opening["source"], opening["state"], opening["position"]) == (
+            "authored", {"trust": 2}, 0)
+        assert trainee["id"] == tid and trainee["detections"]["greet_introduce"]["detected"]
+        assert tenant["prompt"].startswith('[{"role": "system"')
+        assert store.discard_if_empty(sid) is False  # the trainee spoke: kept
+        store.remove_turns_from(sid, 1)
+        assert store.discard_if_empty(sid) is True and store.session(sid) is None
+        record = store.session_record(make_session(store))
+        assert set(record) == {"session", "turns", "detections", "reviews", "overrides"}
 
 
 def test_resolve_accepts_a_unique_prefix(tmp_path):

@@ -99,7 +99,7 @@ def test_every_tenant_line_is_in_language_and_in_character(conversations, person
             assert reasons == [], (name, turn.text)
             earlier.append(turn.text)
             if turn.source == "model":
-                assert turn.prompt and turn.prompt[0]["content"].rstrip().endswith(
+                assert turn.prompt and turn.prompt[-1]["content"].rstrip().endswith(
                     "Antwoord alleen in het Nederlands." if lang == "nl" else "Answer in English only."
                 )
 

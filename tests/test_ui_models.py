@@ -34,7 +34,7 @@ async def test_missing_model_shows_a_message_and_the_tenant_answers_from_its_cor
 
     settings = SimpleNamespace(backend="transformers", model="missing/model", embedder="fake")
     app = create_app(lang="en", settings=settings, backend=MissingModel(),
-                     scorer=Scorer(embedder=FakeEmbedder(), use_cache=False))
+                     scorer=Scorer(embedder=FakeEmbedder(), use_cache=False), ask_name=False)
     async with app.run_test(size=(80, 24)) as pilot:
         # The warm-up worker starts after the first frame; wait until it has finished.
         assert await asyncio.to_thread(app.hub.ready.wait, 60)

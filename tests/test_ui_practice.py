@@ -6,6 +6,7 @@ import pytest
 from test_ui_support import Script, anyio_backend, scripted_factory  # noqa: F401
 from textual.widgets import Input, Select
 
+from simulator.engine.director import TenantState
 from simulator.ui.app import create_app
 from simulator.ui.screens.practice import PracticeScreen
 
@@ -37,7 +38,7 @@ async def test_scripted_session_three_turns_retry_hint_and_end():
         await pilot.pause()
         assert chat_texts(app)[-1] == "Nou, het lekt al weken."
         assert app.screen.say_input.value == "Dat is vervelend."
-        assert made[0].state == {"irritation": 5.0, "trust": 4.0}
+        assert made[0].state == TenantState(5.0, 4.0)
         await say(pilot, "Wat vervelend dat het al weken lekt.")
         await say(pilot, "Mag ik even binnenkomen?")
         assert len(made[0].turns) == 3 and len(chat_texts(app)) == 7
@@ -118,7 +119,7 @@ async def test_engine_flow_start_practice_report_export(tmp_path):
         assert type(report).__name__ == "ReportScreen"
         headline = str(report.query_one("#headline").render())
         assert "door jou beëindigd" in headline and f"{report.report.tenant_rating}/10" in headline
-        assert len(report.query_one("#irritation-chart").data) == 4  # the door + three turns
+        assert len(report.query_one("#mood-chart").timeline) == 4  # the door + three turns
         await pilot.press("x")
         await pilot.pause()
         assert report.exported is not None and report.exported.exists()
@@ -134,6 +135,8 @@ async def test_escape_cancels_a_reply_and_gives_the_line_back():
 
     from test_ui_support import ScriptedSession
 
+    from simulator.engine.actor import ReplyCancelled
+
     started = threading.Event()
 
     class SlowTenant(ScriptedSession):
@@ -142,7 +145,7 @@ async def test_escape_cancels_a_reply_and_gives_the_line_back():
             started.set()
             while not should_stop():  # a model that keeps generating until told to stop
                 threading.Event().wait(0.01)
-            raise type("ReplyCancelled", (Exception,), {})()
+            raise ReplyCancelled()
 
     made: list = []
 

@@ -18,7 +18,8 @@ LINES = (
 
 
 async def test_three_turn_session_with_the_real_models(tmp_path):
-    app = create_app(lang="nl", export_dir=tmp_path)  # real settings, back-end, scorer, store
+    # real settings, back-end, scorer, store; a returning user (the name question is tested apart)
+    app = create_app(lang="nl", export_dir=tmp_path, ask_name=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.screen.query_one("#status").render()  # on screen before the models load

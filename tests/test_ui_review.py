@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from test_ui_support import anyio_backend, scripted_factory  # noqa: F401
-from textual.widgets import DataTable, Input, Sparkline, Static
+from textual.widgets import DataTable, Input, Static
 
 from simulator.store import Store
 from simulator.ui.app import create_app
@@ -27,8 +27,8 @@ def add_session(store, trainee, scenario, lines, scores, consent=True):
 
 
 def review_app(store):
-    """The app as team leader "Tl Anne" opens it on `store`."""
-    save_prefs(trainee="Tl Anne")
+    """The app as team leader "Tl Anne" opens it on `store` (she gave her name before)."""
+    save_prefs(reviewer="Tl Anne")
     return create_app(session_factory=scripted_factory(), store=store, lang="nl", warm_up=False)
 
 
@@ -66,7 +66,8 @@ async def test_filter_override_and_comment(store):
         screen.query_one("#f-text", Input).value = "vervelend"
         await pilot.pause()
         assert sessions.row_count == 1
-        assert screen.query_one("#progress", Sparkline).data == [45.0, 75.0]  # Sam's two sessions
+        progress = str(screen.query_one("#progress-label", Static).render())
+        assert "Voortgang van Sam: 45 → 75" in progress  # Sam's two sessions, oldest first
         sessions.focus()
         await pilot.press("enter")
         await pilot.pause()
@@ -144,7 +145,9 @@ async def test_markup_in_names_and_comments_is_shown_as_text_never_run(tmp_path)
     app = review_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         screen, sessions = await open_review(pilot, app)
-        assert str(sessions.get_row_at(0)[1]) == "Piet [Jansen Onderhoud] [/]"
+        assert str(sessions.get_row_at(0)[1]) == "Piet [Ja…"  # cut to its column, as text
+        facts = str(screen.query_one("#session-facts", Static).render())
+        assert "Piet [Jansen Onderhoud] [/]" in facts
         sessions.focus()
         await pilot.press("enter")
         await pilot.pause()
@@ -156,3 +159,113 @@ async def test_markup_in_names_and_comments_is_shown_as_text_never_run(tmp_path)
         assert "[@click=app.quit]klik[/] [b]vet[/b]" in cells
         comments = str(screen.query_one("#comments", Static).render())
         assert '[/]: [link="file:///etc/passwd"]hier[/link]' in comments
+
+
+async def test_the_review_screen_asks_who_reviews_and_signs_with_that_name(store):
+    from simulator.exports import render
+
+    save_prefs(trainee="Sam de Vries")  # the name last typed on the start screen: not the leader
+    app = create_app(session_factory=scripted_factory(), store=store, lang="nl", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Wie beoordeelt" in str(app.screen.query_one(".title").render())
+        await pilot.press("escape")  # no name, no review
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StartScreen"
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press(*"Anne Bakker", "enter")
+        await pilot.pause()
+        screen, sessions = app.screen, app.screen.query_one("#sessions", DataTable)
+        sessions.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        comment = screen.query_one("#comment", Input)
+        assert "Anne Bakker" in comment.placeholder
+        comment.focus()
+        await pilot.press(*"Goed plan uitgelegd.", "enter")
+        await pilot.pause()
+        sid = screen.session["id"]
+        assert [r["reviewer"] for r in store.reviews(sid)] == ["Anne Bakker"]
+        assert "**Anne Bakker**" in render(store, [sid], "md")
+    # Remembered: the next run does not ask; `n` changes it.
+    app = create_app(session_factory=scripted_factory(), store=store, lang="nl", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, sessions = await open_review(pilot, app)
+        assert screen.reviewer == "Anne Bakker" and app.screen is screen
+        await pilot.press("n")
+        await pilot.pause()
+        field = app.screen.query_one("#person-name", Input)
+        assert field.value == "Anne Bakker"
+        field.value = "Bram"
+        await pilot.press("enter")
+        await pilot.pause()
+        sessions.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        turns = screen.query_one("#turns", DataTable)
+        turns.move_cursor(row=next(i for i, r in enumerate(screen.rows) if r and r[1]))
+        await pilot.press("a")
+        await pilot.pause()
+        reviewers = [o["reviewer"] for t in store.turns(screen.session["id"]) for o in t["overrides"]]
+        assert reviewers == ["Bram"]
+
+
+LONG = ("Goedemiddag mevrouw, ik ben Sam van Bouwbedrijf Jansen en ik kom de lekkende kraan in de "
+        "keuken maken; het spijt me echt dat ik een uur later ben dan we hadden afgesproken.")
+
+
+async def test_the_transcript_wraps_and_the_screen_says_names_mode_language_and_score(tmp_path):
+    store = Store.open(tmp_path / "names.db")
+    sid = store.start_session(trainee="Sam", persona_id="grumpy", scenario_id="late-leaking-tap",
+                              lang="en", mode="assessment", consent=True)
+    store.add_turn(sid, speaker="tenant", text="Finally.")
+    store.add_turn(sid, speaker="trainee", text=LONG)
+    store.end_session(sid, "resolved", {"listening": 40, "hospitality": 50})
+    empty = store.start_session(trainee="Noor", persona_id="grumpy", scenario_id="repeat-visit",
+                                lang="nl", consent=True)
+    store.add_turn(empty, speaker="tenant", text="Ja?")  # ended before a word was said
+    store.end_session(empty, "ended", {"listening": 0, "hospitality": 0})
+    app = review_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, sessions = await open_review(pilot, app)
+        assert sessions.row_count == 1  # the empty session is not there to review
+        cells = [str(c) for c in sessions.get_row_at(0)]
+        assert cells[2].startswith("De mopper") and cells[3].startswith("Een uur")
+        assert cells[4] == "toets en" and cells[6] == "45"
+        facts = str(screen.query_one("#session-facts", Static).render())
+        assert "De mopperende huurder · Een uur te laat voor een lekkende kraan" in facts
+        assert "toets · Engels · opgelost · score 45" in facts
+        sessions.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        head = str(screen.query_one("#detail-head", Static).render())
+        assert "Een uur te laat voor een lekkende kraan" in head and "late-leaking-tap" not in head
+        turns = screen.query_one("#turns", DataTable)
+        row = turns.ordered_rows[1]
+        assert row.height >= 3  # the long line wraps over several lines ...
+        assert turns.max_scroll_x == 0  # ... and nothing is cut off to the right
+        assert str(turns.get_row_at(1)[1]) == "Medewerker"  # the leader reads: not "Jij"
+
+
+async def test_a_team_leader_sees_a_trainees_progress_as_a_line_chart(store):
+    from simulator.ui.widgets.progress_chart import ProgressChart
+
+    app = review_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, sessions = await open_review(pilot, app)
+        row = next(i for i, s in enumerate(screen.sessions) if s["trainee"] == "Sam")
+        sessions.move_cursor(row=row)
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        chart = screen.query_one(ProgressChart)
+        assert screen.view == "review-chart" and chart.size.height >= 15
+        assert chart.series == {"listening": [40, 70], "hospitality": [50, 80]}
+        drawn = str(chart.render())
+        assert "Voortgang van Sam" in drawn and "Luisteren" in drawn and "Gastvrijheid" in drawn
+        assert any("\u2800" < ch <= "\u28ff" for ch in drawn)  # lines in braille dots
+        await pilot.press("g")
+        await pilot.pause()
+        assert screen.view == "review-list"

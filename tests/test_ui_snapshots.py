@@ -52,7 +52,7 @@ def review_store(tmp_path):
     for n, (trainee, scores) in enumerate([("Sam", {"listening": 40, "hospitality": 60}),
                                            ("Noor", {"listening": 75, "hospitality": 55})]):
         sid = store.start_session(trainee=trainee, persona_id="grumpy",
-                                  scenario_id="leaking-tap", lang="nl", consent=True)
+                                  scenario_id="late-leaking-tap", lang="nl", consent=True)
         store.add_turn(sid, speaker="tenant", text="Ja? Wat moet u?")
         tid = store.add_turn(sid, speaker="trainee", text="Goedemiddag, ik kom de kraan maken.")
         store.add_detections(tid, [{"behaviour": "greet_introduce", "detected": True,
@@ -66,6 +66,7 @@ def review_store(tmp_path):
 
 def test_review_screen(snap_compare, review_store):
     async def open_review(pilot):
+        save_prefs(reviewer="Anne")  # she gave her name before: the screen itself, no question
         await pilot.press("f2")
         await pilot.pause()
         await no_blink(pilot)

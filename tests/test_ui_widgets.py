@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from test_ui_support import anyio_backend  # noqa: F401
 from textual.app import App
 
 import simulator.ui
+from scoring.feedback import Badge, Tip, TurnFeedback
+from simulator.engine.director import TenantState
 from simulator.ui.widgets.chat import ChatView
 from simulator.ui.widgets.feedback import FeedbackPanel
 from simulator.ui.widgets.mood import MoodPanel
@@ -57,13 +58,13 @@ async def test_chat_streams_a_reply_then_shows_the_final_text():
 async def test_mood_panel_shows_bars_and_stance_in_the_language():
     mood = MoodPanel("en")
     async with Host(mood).run_test(size=(30, 5)) as pilot:
-        mood.show({"irritation": 8, "trust": 2.5}, "hostile")
+        mood.show(TenantState(8, 2.5), "hostile")
         await pilot.pause()
         text = str(mood.render())
         assert "hostile" in text and "8.0" in text and "2.5" in text
         assert text.count("█") == round(8 / 10 * 8) + round(2.5 / 10 * 8)
         mood.lang = "nl"
-        mood.show(SimpleNamespace(irritation=1.0, trust=9.0), "satisfied")
+        mood.show(TenantState(1.0, 9.0), "satisfied")
         await pilot.pause()
         assert "tevreden" in str(mood.render())
 
@@ -71,9 +72,11 @@ async def test_mood_panel_shows_bars_and_stance_in_the_language():
 async def test_feedback_panel_badges_tip_and_hint():
     panel = FeedbackPanel("nl")
     async with Host(panel).run_test(size=(40, 8)) as pilot:
-        tip = SimpleNamespace(behaviour="acknowledge_emotion", text="Benoem wat je ziet.",
-                              example="Ik zie dat u hier echt klaar mee bent.")
-        panel.show_feedback(SimpleNamespace(badges=["greet_introduce", "dismissive"], tip=tip))
+        tip = Tip("acknowledge_emotion", "Benoem wat je ziet.",
+                  "Ik zie dat u hier echt klaar mee bent.")
+        badges = [Badge("greet_introduce", "Begroeten", "Dag!", False),
+                  Badge("dismissive", "Afwimpelen", "Niet mijn probleem.", True)]
+        panel.show_feedback(TurnFeedback(badges, tip), ["greet_introduce", "dismissive"])
         await pilot.pause()
         text = str(panel.render())
         assert panel.badges == ["greet_introduce", "dismissive"]
@@ -84,6 +87,21 @@ async def test_feedback_panel_badges_tip_and_hint():
         panel.show_hint(tip)
         await pilot.pause()
         assert str(panel.render()).startswith("Tip:")
+
+
+async def test_mood_chart_draws_irritation_and_trust_as_lines():
+    from scoring.feedback import MoodPoint
+    from simulator.ui.widgets.chart import MoodChart
+
+    timeline = [MoodPoint(None, 7, 2, None), MoodPoint(1, 6, 3, "hostile"),
+                MoodPoint(2, 4, 5, "guarded")]
+    chart = MoodChart(timeline, "nl")
+    async with Host(chart).run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        drawn = str(chart.render())
+        assert chart.irritation == [7, 6, 4] and chart.trust == [2, 3, 5]
+        assert "Irritatie" in drawn and "Vertrouwen" in drawn and "deur" in drawn
+        assert any("\u2800" < ch <= "\u28ff" for ch in drawn)  # braille line segments
 
 
 def test_default_language_follows_the_locale(monkeypatch):

@@ -71,5 +71,29 @@ def check_messages(messages: list[Message]) -> None:
             raise TypeError("every message needs text content")
 
 
+def fold_system(messages: list[Message]) -> list[Message]:
+    """The same conversation for a chat template without a system role (Gemma's, for one): the
+    first system messages go in front of the first user turn, a later one (the prompt's note for
+    this turn) is added to the user turn before it."""
+    lead: list[str] = []
+    out: list[Message] = []
+    for message in messages:
+        if message["role"] != "system":
+            out.append(dict(message))
+            continue
+        users = [m for m in out if m["role"] == "user"]
+        if users:
+            users[-1]["content"] = f"{users[-1]['content']}\n\n{message['content']}"
+        else:
+            lead.append(message["content"])
+    if lead:
+        system = "\n".join(lead)
+        if out and out[0]["role"] == "user":
+            out[0]["content"] = f"{system}\n\n{out[0]['content']}"
+        else:
+            out.insert(0, {"role": "user", "content": system})
+    return out
+
+
 def no_progress(message: str, fraction: float | None = None) -> None:
     """The default progress callback: say nothing."""

@@ -32,6 +32,7 @@ from simulator.backends.base import (
     Progress,
     ShouldStop,
     check_messages,
+    fold_system,
     no_progress,
     resolve_options,
 )
@@ -242,21 +243,11 @@ def _encode_chat(tokenizer: Any, messages: list[Message]) -> Any:
             )
         except TemplateError:  # some templates refuse a system role: fold it into the first turn
             text = tokenizer.apply_chat_template(
-                _fold_system(messages), add_generation_prompt=True, tokenize=False
+                fold_system(messages), add_generation_prompt=True, tokenize=False
             )
     else:  # a base model without a template: a plain transcript it can continue
         text = "".join(f"{m['role']}: {m['content']}\n" for m in messages) + "assistant:"
     return tokenizer(text, return_tensors="pt", add_special_tokens=False)["input_ids"]
-
-
-def _fold_system(messages: list[Message]) -> list[Message]:
-    system = "\n".join(m["content"] for m in messages if m["role"] == "system")
-    rest = [dict(m) for m in messages if m["role"] != "system"]
-    if rest and rest[0]["role"] == "user":
-        rest[0]["content"] = f"{system}\n\n{rest[0]['content']}"
-    else:
-        rest.insert(0, {"role": "user", "content": system})
-    return rest
 
 
 def _token_loop(

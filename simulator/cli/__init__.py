@@ -17,7 +17,8 @@ SUBMODULES = ("content", "play", "scoring", "sessions", "app")
 
 class RoleplayGroup(click.Group):
     """Any command's error that a user can fix (a full disk, a read-only or misplaced data
-    folder, a locked database) ends as one line and exit code 1, not a traceback."""
+    folder, a locked database, a broken config file) ends as one line and exit code 1, not a
+    traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -26,8 +27,9 @@ class RoleplayGroup(click.Group):
             raise
         except Exception as err:
             from simulator.cli.problems import user_problem
+            from simulator.settings import SettingsError
 
-            message = user_problem(err)
+            message = str(err) if isinstance(err, SettingsError) else user_problem(err)
             if message is None:
                 raise
             raise click.ClickException(message) from None

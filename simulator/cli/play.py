@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from simulator.settings import backend_options  # --backend, --model, --base-url, --api-key
+from simulator.cli.options import backend_options  # --backend, --model, --base-url, ...
 
 
 def _progress(message: str, fraction: float | None = None) -> None:
@@ -68,7 +68,8 @@ def _backend(backend_kwargs: dict, lang: str | None = None) -> tuple[Any, Any]:
     corpus answers then, and the model is never loaded.
     """
     from simulator.backends import BackendError, make_backend
-    from simulator.settings import model_languages, settings_from_cli
+    from simulator.cli.options import settings_from_cli
+    from simulator.settings import model_languages
 
     try:
         settings = settings_from_cli(**backend_kwargs)
@@ -174,13 +175,17 @@ class _Printer:
               help="One trainee line per line (blank lines and # comments are skipped).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per turn.")
 @click.option("--seed", type=int, help="Fixes the tenant's choices, for reproducible runs.")
-@click.option("--trainee", default="", help="The trainee's name, stored with the session.")
+@click.option("--trainee", default=None,
+              help="The trainee's name, stored with the session (default: this computer's).")
 @backend_options
 def play(persona_id: str, scenario_id: str, lang: str, script: Path | None, as_json: bool,
-         seed: int | None, trainee: str, **backend_kwargs: Any) -> None:
+         seed: int | None, trainee: str | None, **backend_kwargs: Any) -> None:
     """Talk to a simulated tenant in the terminal (lines from stdin, or --script FILE)."""
     from simulator.cli.lines import NotText, trainee_lines
     from simulator.engine.session import PracticeSession, SessionError, check_ids
+    from simulator.identity import local_trainee
+
+    trainee = local_trainee() if trainee is None else trainee
 
     lines = trainee_lines(script)  # a script that is not UTF-8 stops here, before anything
     library = _library()

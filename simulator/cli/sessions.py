@@ -1,9 +1,10 @@
 """Review stored sessions: list, show, review, override, agreement, delete; progress; export/import.
 
 Who sees what (a privacy default, not a lock on the database file):
-  --trainee NAME        you are NAME: all of your own sessions, shared or not.
+  neither               you are this computer's trainee (simulator.identity): all of your own
+                        sessions, shared or not.
+  --trainee NAME        you are NAME: all of NAME's own sessions, shared or not.
   --as-reviewer NAME    you are a team leader: only sessions whose trainee agreed to share.
-  neither               only shared sessions.
 """
 
 from __future__ import annotations
@@ -45,9 +46,18 @@ def opened_store():
 
 
 def _viewer(trainee, reviewer):
+    """Who is asking: a team leader (--as-reviewer), a named trainee, else the local trainee."""
     from simulator.store.review import Viewer
 
+    if trainee is None and reviewer is None:
+        trainee = _local_trainee()
     return Viewer(reviewer=reviewer, trainee=trainee)
+
+
+def _local_trainee() -> str:
+    from simulator.identity import local_trainee
+
+    return local_trainee()
 
 
 def _echo_json(data) -> None:
@@ -60,9 +70,11 @@ def sessions() -> None:
 
     \b
     Who sees what:
+      neither              you, this computer's trainee: all your own sessions
       --trainee NAME       all of NAME's own sessions, shared or not
       --as-reviewer NAME   team leader: only sessions the trainee agreed to share
-      neither              only shared sessions
+
+    This computer's trainee is the name chosen in the app (Settings), else your login name.
     """
 
 
@@ -99,12 +111,20 @@ def list_(trainee, reviewer, persona, scenario, since, search, limit, as_json) -
     for row in rows:
         click.echo(session_line(row))
     if not rows:
-        click.echo(
-            "No sessions."
-            if trainee
-            else "No shared sessions (use --trainee NAME to see your own).",
-            err=True,
-        )
+        click.echo(_none_found(trainee, reviewer), err=True)
+
+
+def _none_found(trainee, reviewer) -> str:
+    from simulator.exports.safe import plain
+
+    if reviewer is not None:
+        return "No shared sessions."
+    if trainee is not None:
+        return f"No sessions of {plain(trainee)}."
+    return (
+        f"No sessions of {plain(_local_trainee())} (this computer's trainee); "
+        "--trainee NAME shows another trainee's, --as-reviewer NAME the shared ones."
+    )
 
 
 @sessions.command()
@@ -218,12 +238,12 @@ def agreement(as_json) -> None:
 @viewer_options
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete(session_id, trainee, reviewer, yes) -> None:
-    """Delete one of your own sessions (--trainee NAME) and everything under it, beyond recovery
-    from the database file, with the app's own exports of it. A team leader cannot delete."""
+    """Delete one of your own sessions and everything under it, beyond recovery from the
+    database file, with the app's own exports of it. A team leader cannot delete."""
     from simulator.exports import app_exports
     from simulator.exports.safe import plain
+    from simulator.store import WipePending
     from simulator.store.review import deletable_session
-    from simulator.store.wipe import WipePending
 
     pending = None
     with opened_store() as store:
@@ -257,10 +277,13 @@ def delete(session_id, trainee, reviewer, yes) -> None:
 
 @sessions.command()
 @click.argument("session_id")
-@click.option("--trainee", metavar="NAME", required=True, help="Your name (the session's trainee).")
+@click.option(
+    "--trainee", metavar="NAME", help="Your name (the session's trainee; default: this computer's)."
+)
 @click.option("--no", "withdraw", is_flag=True, help="Withdraw consent instead.")
 def share(session_id, trainee, withdraw) -> None:
     """Give (or with --no, withdraw) consent to show one of your sessions to the team leader."""
+    trainee = trainee or _local_trainee()
     with opened_store() as store:
         session = store.resolve(session_id)
         if session["trainee"] != trainee:
@@ -270,7 +293,9 @@ def share(session_id, trainee, withdraw) -> None:
 
 
 @click.command()
-@click.option("--trainee", metavar="NAME", required=True, help="Whose progress.")
+@click.option(
+    "--trainee", metavar="NAME", help="Whose progress (default: this computer's trainee)."
+)
 @click.option("--as-reviewer", "reviewer", metavar="NAME", help=VIEWER_HELP["reviewer"])
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def progress(trainee, reviewer, as_json) -> None:
@@ -278,9 +303,15 @@ def progress(trainee, reviewer, as_json) -> None:
     from simulator.exports.safe import plain
     from simulator.store.review import list_visible
 
+    if reviewer is not None and trainee is None:
+        raise click.UsageError("a team leader names whose progress: give --trainee NAME")
+    viewer = _viewer(trainee, reviewer)
+    trainee = viewer.trainee
     with opened_store() as store:
         rows = [
-            r for r in reversed(list_visible(store, _viewer(trainee, reviewer))) if r.get("ended")
+            r
+            for r in reversed(list_visible(store, viewer))
+            if r.get("ended")
         ]
     points = [
         {

@@ -1,4 +1,4 @@
-"""Content files: personas and scenarios (and, via scoring.rubric, rubrics).
+"""Content files: personas, scenarios and rubrics (rubric.py; the files ship in scoring/rubrics).
 
     library = load_library()            # shipped + trainer's own; a broken own file is left out
     count, problems = validate_paths([path])   # FILE:LINE problems (and warnings), never raises
@@ -175,7 +175,7 @@ def validate_paths(targets: list[Path] | None = None) -> tuple[int, list[Problem
     Returns (files checked, problems); a problem with `.warning` set does not stop the file
     from loading (a trainer's own file that replaces a shipped one).
     """
-    from scoring.rubric import RUBRIC_DIR, Rubric
+    from simulator.content.rubric import RUBRIC_DIR, Rubric
 
     if not targets:
         targets = [*content_dirs("personas"), *content_dirs("scenarios"), RUBRIC_DIR]

@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from scoring.behaviours import BEHAVIOURS
 from simulator.content.limits import quoted
+from simulator.vocabulary import BEHAVIOURS
 
 SCHEMA_VERSION = 1
 

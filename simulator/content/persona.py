@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
-from scoring.behaviours import BEHAVIOURS, STANCES
+from simulator.content.acts import GENERAL_ACTS, ActName
 from simulator.content.base import (
     BehaviourId,
     Delta,
@@ -18,6 +18,7 @@ from simulator.content.base import (
     Text,
     check_schema_version,
 )
+from simulator.vocabulary import BEHAVIOURS, STANCES
 
 
 class MoodState(Strict):
@@ -64,11 +65,6 @@ class StepLimit(Strict):
     trust: float = Field(1.5, gt=0, le=10, description="Largest rise in trust per reply.")
 
 
-# Acts every persona has besides its repertoire: answering a question, and staying a tenant when
-# the trainee says something off-topic or tries to instruct the tenant like a chatbot.
-GENERAL_ACTS = ("answer", "deflect")
-
-
 class Exchange(Strict):
     """One authored exchange: what the trainee said and how this tenant answers it."""
 
@@ -107,7 +103,9 @@ class Persona(Strict):
         description="Checked in the order hostile, satisfied, cooperative, guarded; first match wins."
     )
     opening: Lines
-    repertoire: dict[Stance, dict[Ident, Lines]]
+    repertoire: dict[Stance, dict[ActName, Lines]] = Field(
+        description="Per stance, the dialogue acts this tenant uses, each with authored lines."
+    )
     closings: Closings
     need_behaviours: list[BehaviourId] = Field(
         default_factory=list,

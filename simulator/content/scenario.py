@@ -106,11 +106,17 @@ class Expectation(Strict):
 
 
 class Check(Strict):
-    name: Text
+    name: Text | Localized = Field(
+        description="What the check shows: one text, or one per language (nl, en)."
+    )
     persona: Ident
     lang: Lang = "nl"
     turns: list[Text | ScriptedTurn] = Field(min_length=1)
     expect: list[Expectation] = Field(min_length=1)
+
+    def title(self, lang: str) -> str:
+        """The check's name in `lang` (a single text serves both languages)."""
+        return self.name if isinstance(self.name, str) else self.name.get(lang)
 
     def scripted(self) -> list[ScriptedTurn]:
         return [t if isinstance(t, ScriptedTurn) else ScriptedTurn(text=t) for t in self.turns]
@@ -164,18 +170,18 @@ class Scenario(Strict):
         for check in value:
             if allowed != "all" and check.persona not in allowed:
                 raise ValueError(
-                    f"check {quoted(check.name)} uses persona '{check.persona}', which this "
+                    f"check {quoted(check.title('en'))} uses persona '{check.persona}', which this "
                     f"scenario does not allow; expected one of: {', '.join(allowed)}"
                 )
             if known is not None and check.persona not in known:
                 raise ValueError(
-                    f"check {quoted(check.name)} uses unknown persona '{check.persona}'; "
+                    f"check {quoted(check.title('en'))} uses unknown persona '{check.persona}'; "
                     f"expected one of: {', '.join(sorted(known))}"
                 )
             for exp in check.expect:
                 if exp.fact is not None and fact_ids and exp.fact not in fact_ids:
                     raise ValueError(
-                        f"check {quoted(check.name)} names fact '{exp.fact}'; expected one of: "
+                        f"check {quoted(check.title('en'))} names fact '{exp.fact}'; expected one of: "
                         f"{', '.join(sorted(fact_ids))}"
                     )
         return value

@@ -22,7 +22,7 @@ from simulator.content.scenario import Scenario
 from simulator.engine.corpus import TenantCorpus
 from simulator.engine.director import Decision
 from simulator.engine.guard import Guard, normalise, sentences, words
-from simulator.engine.prompt import Turn, history_messages, system_prompt
+from simulator.engine.prompt import Turn, history_messages, system_prompt, turn_note
 
 EXAMPLES = 3
 RECENT_FALLBACKS = 6
@@ -92,15 +92,14 @@ class TenantActor:
         self.rng = rng or random.Random()
         self.corpus = TenantCorpus(persona, scenario, lang, embedder, random.Random(self.rng.random()))
         self.names = [persona.name.get(lang), persona.background.get(lang).split(",")[0]]
+        self.system = system_prompt(persona, scenario, lang)  # the same all session: cached
 
     def messages(
         self, decision: Decision, history: list[Turn], correction: list[str] | None = None,
         examples: list[str] | None = None,
     ) -> list[dict[str, str]]:
         facts = {f.id: f.text.get(self.lang) for f in self.scenario.facts}
-        system = system_prompt(
-            self.persona,
-            self.scenario,
+        note = turn_note(
             self.lang,
             decision.stance,
             decision.act,
@@ -109,7 +108,11 @@ class TenantActor:
             (examples or self.authored(decision))[:EXAMPLES],
             correction,
         )
-        return [{"role": "system", "content": system}, *history_messages(history, self.lang)]
+        return [
+            {"role": "system", "content": self.system},
+            *history_messages(history, self.lang),
+            {"role": "system", "content": note},
+        ]
 
     def authored(self, decision: Decision) -> list[str]:
         acts = self.persona.repertoire[decision.act_stance]

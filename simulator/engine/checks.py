@@ -90,4 +90,4 @@ def run_check(
 ) -> CheckResult:
     played = play_check(library, scenario_id, check, scorer, backend, seed)
     reasons = [r for r in (judge(e, played) for e in check.expect) if r]
-    return CheckResult(scenario_id, check.name, not reasons, reasons, played)
+    return CheckResult(scenario_id, check.title("en"), not reasons, reasons, played)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, replace
 
-from scoring.behaviours import BEHAVIOURS
 from simulator.content.persona import Persona
 from simulator.content.scenario import Fact, Scenario
+from simulator.vocabulary import BEHAVIOURS
 
 LOW, HIGH = 0.0, 10.0
 # Each earlier turn that showed a behaviour halves what it does now: a formula recited every turn

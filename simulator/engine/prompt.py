@@ -1,7 +1,13 @@
 """The tenant's prompt: persona, scenario, stance, act, facts and recent turns, in one language.
 
-SmolLM2-135M is small and English-trained: the system prompt stays short and concrete, speaks the
-session language, and ends with the language instruction (the last thing it read weighs most).
+Ordered for the model's cache (the llamacpp back-end keeps the conversation's KV cache between
+turns, so only tokens after the first change are processed again):
+1. a system message that stays the same all session: persona, scenario, the rules;
+2. the turns, from a start that moves only every HISTORY_BLOCK turns;
+3. a short system note for this turn only: mood and act, facts, examples, a correction, and the
+   language instruction last (the last thing a small model read weighs most).
+Templates that refuse a second system message get it folded into the trainee's line
+(backends.base.fold_system).
 """
 
 from __future__ import annotations
@@ -12,7 +18,8 @@ from dataclasses import dataclass
 from simulator.content.persona import Persona
 from simulator.content.scenario import Scenario
 
-HISTORY_TURNS = 4  # short prompts: a faster first token, less to copy from
+HISTORY_TURNS = 4  # at least this many recent turns are in the prompt ...
+HISTORY_BLOCK = 8  # ... and the first one moves on by this many at a time (a stable prefix)
 FIELD_SENTENCES = 2  # of each persona/scenario text: a 135M model loses long instructions
 OLD_FACTS = 2  # facts already allowed that are repeated in the prompt (new ones always are)
 
@@ -112,17 +119,8 @@ def brief(text: str, sentences: int = FIELD_SENTENCES) -> str:
     return " ".join(parts[:sentences])
 
 
-def system_prompt(
-    persona: Persona,
-    scenario: Scenario,
-    lang: str,
-    stance: str,
-    act: str,
-    facts: list[str],
-    new_facts: list[str],
-    examples: list[str],
-    correction: list[str] | None = None,
-) -> str:
+def system_prompt(persona: Persona, scenario: Scenario, lang: str) -> str:
+    """What the tenant knows all session long (the same text at every turn)."""
     f = FRAME[lang]
     parts = [
         # persona.name is a label for the start screen ("The grumpy tenant"); the background
@@ -137,8 +135,22 @@ def system_prompt(
     if scenario.constraints:
         items = brief(scenario.constraints[0].get(lang), 1)
         parts.append(f["constraints"].format(items=items))
-    parts.append(f["door"])
-    parts.append(f["mood"].format(mood=MOODS[lang][stance], act=act_phrase(act)))
+    parts += [f["door"], f["rules"]]
+    return "\n".join(parts)
+
+
+def turn_note(
+    lang: str,
+    stance: str,
+    act: str,
+    facts: list[str],
+    new_facts: list[str],
+    examples: list[str],
+    correction: list[str] | None = None,
+) -> str:
+    """What changes from turn to turn: mood and act, facts, examples; the language last."""
+    f = FRAME[lang]
+    parts = [f["mood"].format(mood=MOODS[lang][stance], act=act_phrase(act))]
     if facts[-OLD_FACTS:]:
         parts.append(f["facts"].format(facts=" ".join(facts[-OLD_FACTS:])))
     if new_facts:
@@ -147,13 +159,13 @@ def system_prompt(
         parts.append(f["examples"].format(examples=" / ".join(f'"{e}"' for e in examples)))
     if correction:
         parts.append(f["correction"].format(problems=problems_text(correction, lang)))
-    parts += [f["rules"], f["lang"]]
+    parts.append(f["lang"])
     return "\n".join(parts)
 
 
 def history_messages(turns: list[Turn], lang: str) -> list[dict[str, str]]:
     """Recent turns as chat messages: the trainee is the user, the tenant the assistant."""
-    recent = turns[-HISTORY_TURNS:]
+    recent = turns[history_start(len(turns)):]
     messages = [
         {"role": "user" if t.speaker == "trainee" else "assistant", "content": t.text}
         for t in recent
@@ -162,3 +174,9 @@ def history_messages(turns: list[Turn], lang: str) -> list[dict[str, str]]:
     if messages and messages[0]["role"] == "assistant":
         messages.insert(0, {"role": "user", "content": FRAME[lang]["ring"]})
     return messages
+
+
+def history_start(count: int) -> int:
+    """Index of the first turn in the prompt: at least HISTORY_TURNS recent turns, and a start
+    that moves only every HISTORY_BLOCK turns, so the cached prompt prefix stays valid."""
+    return max(0, (count - HISTORY_TURNS) // HISTORY_BLOCK * HISTORY_BLOCK)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoring.behaviours import BEHAVIOURS
+from simulator.vocabulary import BEHAVIOURS
 
 
 def pinned_score(text: str, lang: str, behaviours: list[str]) -> Any:
@@ -22,6 +22,7 @@ def session_report(session: Any) -> Any:
     """scoring.feedback.session_report for the session's trainee turns so far."""
     from scoring.feedback import ReportTurn
     from scoring.feedback import session_report as build
+    from scoring.scene import scenario_scene
 
     before = session.director.opening.state
     turns = []
@@ -35,4 +36,5 @@ def session_report(session: Any) -> Any:
         ))
         before = turn.state
     start = session.director.opening.state
-    return build(turns, session.lang, start, session.outcome or "unfinished")
+    return build(turns, session.lang, start, session.outcome or "unfinished",
+                 scene=scenario_scene(session.scenario, session.lang))

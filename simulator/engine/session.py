@@ -11,16 +11,23 @@ The chunks passed to on_chunk are the model's raw output; when the guard rejects
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.engine.actor import TenantActor
 from simulator.engine.director import Decision, Director, TenantState
 from simulator.engine.prompt import Turn
+from simulator.engine.seams import Backend, SessionStore, TurnScorer
+from simulator.engine.stored import detections, session_columns
+
+if TYPE_CHECKING:
+    from scoring.feedback import TurnFeedback
+    from scoring.scorer import TurnScore
+    from simulator.backends.base import GenerationOptions
+    from simulator.content import Library
+    from simulator.engine.meaning import MeaningGate
 
 
 class SessionError(ValueError):
@@ -32,8 +39,8 @@ class TraineeTurn:
     index: int  # 1 for the trainee's first line
     text: str
     behaviours: list[str]
-    score: Any  # scoring.scorer.TurnScore, or None when the behaviours were given
-    feedback: Any  # scoring.feedback.TurnFeedback, or None
+    score: TurnScore | None  # None when the behaviours were given
+    feedback: TurnFeedback | None
     state: TenantState
     stance: str
     decision: Decision
@@ -54,11 +61,7 @@ class TenantTurn:
     fact: str | None = None  # the fact this line tells (corpus lines)
 
 
-def content_hash(model: Any) -> str:
-    return hashlib.sha256(model.model_dump_json().encode()).hexdigest()[:16]
-
-
-def check_ids(library: Any, persona_id: str, scenario_id: str) -> None:
+def check_ids(library: Library, persona_id: str, scenario_id: str) -> None:
     """SessionError naming the valid ids when a persona or scenario is unknown or not allowed."""
     if persona_id not in library.personas:
         raise SessionError(
@@ -79,22 +82,25 @@ def check_ids(library: Any, persona_id: str, scenario_id: str) -> None:
 class PracticeSession:
     def __init__(
         self,
-        library: Any,
+        library: Library,
         persona_id: str,
         scenario_id: str,
         lang: str,
-        backend: Any = None,
-        scorer: Any = None,
-        store: Any = None,
+        backend: Backend | None = None,
+        scorer: TurnScorer | None = None,
+        store: SessionStore | None = None,
         trainee: str = "",
         mode: str = "practice",
         seed: int | None = None,
         consent: bool = False,
-        options: Any = None,
+        options: GenerationOptions | dict | None = None,
         model_langs: tuple[str, ...] | None = None,
-        gate: Any = None,
+        gate: MeaningGate | None = None,
     ):
-        """model_langs: languages the back-end may speak (None: any); others use the corpus."""
+        """model_langs: languages the back-end may speak (None: any); others use the corpus.
+
+        With a store, the session is stored from the trainee's first words on (the tenant's
+        opening with it): a conversation in which the trainee said nothing is never kept."""
         if lang not in ("nl", "en"):
             raise SessionError(f"unknown language '{lang}'; expected nl or en")
         check_ids(library, persona_id, scenario_id)
@@ -107,7 +113,8 @@ class PracticeSession:
         speaks = backend is not None and (model_langs is None or lang in model_langs)
         self.actor = TenantActor(
             self.persona, self.scenario, lang, backend if speaks else None, options,
-            random.Random(rng.randrange(2**32)), embedder=getattr(scorer, "embedder", None),
+            random.Random(rng.randrange(2**32)),
+            embedder=scorer.embedder if scorer is not None else None,
             gate=gate,
         )
         # A scenario may set the scene differently (e.g. the technician is already inside).
@@ -118,18 +125,11 @@ class PracticeSession:
         self.tenant_turns: list[TenantTurn] = []
         self._pending: TraineeTurn | None = None
         self._undo: list[tuple[Any, int]] = []  # director snapshot, history length, per exchange
-        self.session_id: str | None = None
-        if store is not None:
-            self.session_id = store.start_session(
-                trainee=trainee, persona_id=persona_id, scenario_id=scenario_id, lang=lang,
-                mode=mode, backend=_backend_name(backend), model_id=getattr(backend, "model_id", None),
-                options=_options_dict(options), persona_hash=content_hash(self.persona),
-                scenario_hash=content_hash(self.scenario), consent=consent,
-            )
-            store.add_turn(
-                self.session_id, speaker="tenant", text=self.opening, source="authored",
-                state=self._state_dict(self.director.opening),
-            )
+        self.session_id: str | None = None  # stored from the trainee's first words on
+        self._stored_as = session_columns(
+            self.persona, self.scenario, backend=backend, options=options, trainee=trainee,
+            persona_id=persona_id, scenario_id=scenario_id, lang=lang, mode=mode, consent=consent,
+        )
 
     # -- state -------------------------------------------------------------------------------
     @property
@@ -197,11 +197,13 @@ class PracticeSession:
             return None
         try:
             from scoring.feedback import turn_feedback
+            from scoring.scene import scenario_scene
         except ImportError:  # feedback is optional for the engine (e.g. headless checks)
             return None
 
         return turn_feedback(score, self.lang, stance=before.stance,
-                             irritation=before.state.irritation)
+                             irritation=before.state.irritation,
+                             scene=scenario_scene(self.scenario, self.lang))
 
     def reply(
         self,
@@ -247,15 +249,19 @@ class PracticeSession:
             self.tenant_turns.pop()
         self.trainee_turns.pop()
         self._pending = None
-        if self.store is not None:
+        if self.store is not None and self.session_id is not None:
             self.store.remove_turns_from(self.session_id, length)
+            if not self.trainee_turns and self.store.discard_if_empty(self.session_id):
+                self.session_id = None  # back to the opening: nothing of the trainee to keep
         return True
 
     def hint(self) -> Any:
         from scoring.feedback import hint
+        from scoring.scene import scenario_scene
 
         shown = set(self.director.shown)
-        return hint(self.lang, self.stance, self.state.irritation, shown, len(self.trainee_turns))
+        return hint(self.lang, self.stance, self.state.irritation, shown, len(self.trainee_turns),
+                    scene=scenario_scene(self.scenario, self.lang))
 
     def end(self, outcome: str = "ended") -> None:
         """The trainee ends the conversation."""
@@ -270,36 +276,34 @@ class PracticeSession:
         return session_report(self)
 
     # -- storage -------------------------------------------------------------------------------
+    def _stored_session(self) -> str:
+        """The stored session, made with the tenant's opening at the trainee's first words."""
+        if self.session_id is None:
+            self.session_id = self.store.start_session(
+                **self._stored_as, opening=self.opening,
+                opening_state=self._state_dict(self.director.opening),
+            )
+        return self.session_id
+
     def _store_trainee(self, turn: TraineeTurn) -> None:
         if self.store is None:
             return
-        tid = self.store.add_turn(self.session_id, speaker="trainee", text=turn.text,
-                                  state=self._state_dict(turn.decision))
-        if turn.score is not None:
-            self.store.add_detections(tid, [
-                {"behaviour": d.behaviour, "detected": d.detected, "confidence": d.confidence,
-                 "sentence": d.sentence, "exemplar": d.exemplar}
-                for d in turn.score.detections.values()
-            ])
-        else:
-            self.store.add_detections(tid, [
-                {"behaviour": b, "detected": True, "confidence": 1.0, "sentence": turn.text,
-                 "exemplar": None} for b in turn.behaviours
-            ])
+        self.store.add_trainee_turn(
+            self._stored_session(), text=turn.text, state=self._state_dict(turn.decision),
+            detections=detections(turn.score, turn.behaviours, turn.text),
+        )
 
     def _store_tenant(self, turn: TenantTurn, decision: Decision) -> None:
-        if self.store is None:
+        if self.store is None or self.session_id is None:
             return
-        self.store.add_turn(
-            self.session_id, speaker="tenant", text=turn.text, latency_ms=turn.latency_ms,
-            first_token_ms=turn.first_token_ms,
-            prompt=json.dumps(turn.prompt, ensure_ascii=False) if turn.prompt else None,
-            source=turn.source, guard=turn.guard, state={**self._state_dict(decision),
-                                                         "act": turn.act},
+        self.store.add_tenant_turn(
+            self.session_id, text=turn.text, source=turn.source,
+            state={**self._state_dict(decision), "act": turn.act}, guard=turn.guard,
+            latency_ms=turn.latency_ms, first_token_ms=turn.first_token_ms, prompt=turn.prompt,
         )
 
     def _store_end(self, outcome: str | None) -> None:
-        if self.store is None or outcome is None:
+        if self.store is None or self.session_id is None or outcome is None:
             return
         scores = None
         try:
@@ -307,17 +311,3 @@ class PracticeSession:
         except Exception:  # noqa: BLE001 - a report problem must not lose the outcome
             scores = None
         self.store.end_session(self.session_id, outcome, scores)
-
-
-def _backend_name(backend: Any) -> str | None:
-    if backend is None:
-        return "authored"
-    return getattr(backend, "name", None) or type(backend).__name__
-
-
-def _options_dict(options: Any) -> dict:
-    if options is None:
-        return {}
-    if hasattr(options, "model_dump"):
-        return options.model_dump()
-    return dict(options) if isinstance(options, dict) else {"options": str(options)}

@@ -13,10 +13,8 @@ nothing imported.
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -24,17 +22,11 @@ from pydantic import ValidationError
 from simulator import __version__
 from simulator.exports.bundle_schema import Record, Turn, problem
 from simulator.exports.jsonstream import JsonStreamError, Member, members
-from simulator.store import Store, StoreError
-from simulator.store import imports as writer
+from simulator.store import ImportClash, SessionRows, Store, StoreError, table_row
 from simulator.store.ids import utc_now
-from simulator.store.store import decode
-from simulator.store.writing import problem as problem_of
-from simulator.store.writing import write_transaction
 
 FORMAT = "roleplay-bundle"
 VERSION = 1
-CHILD_TABLES = ("turns", "detections", "reviews", "overrides")
-BATCH = 200  # sessions per round of inserts: thousands of rows per statement, a small batch
 NOTHING = "; nothing was imported"
 NOT_A_BUNDLE = "this file is not a roleplay bundle (made with `roleplay export --format json`)"
 
@@ -43,20 +35,8 @@ class BundleError(StoreError):
     """What is wrong with a bundle, as one line; nothing was imported."""
 
 
-def _rows(store: Store, sql: str, sid: str) -> list[dict]:
-    return [decode(r) for r in store.db.query(sql, [sid])]
-
-
 def session_record(store: Store, sid: str) -> dict:
-    session = decode(next(store.db.query("SELECT * FROM sessions WHERE id = ?", [sid])))
-    turn_sql = "SELECT * FROM {} WHERE turn_id IN (SELECT id FROM turns WHERE session_id = ?)"
-    return {
-        "session": session,
-        "turns": _rows(store, "SELECT * FROM turns WHERE session_id = ? ORDER BY position", sid),
-        "detections": _rows(store, turn_sql.format("detections"), sid),
-        "reviews": _rows(store, "SELECT * FROM reviews WHERE session_id = ?", sid),
-        "overrides": _rows(store, turn_sql.format("overrides"), sid),
-    }
+    return store.session_record(sid)
 
 
 def export_bundle(store: Store, sids: list[str]) -> dict:
@@ -99,20 +79,16 @@ def import_bundle(
     """
     header = check_bundle(bundle) if header is None else header
     result = ImportResult(source=source or _source(bundle))
-    result.added = dict.fromkeys(("sessions",) + CHILD_TABLES, 0)
+    sessions = (_prepared(where, record) for where, record in records(bundle, {}))
     try:
-        with write_transaction(store.db):
-            import_id = writer.record_import(store.db, result.source, header)
-            rows = (_prepared(where, record) for where, record in records(bundle, {}))
-            for batch in _batches(rows, BATCH):
-                _write(store, batch, import_id, result)
-    except sqlite3.IntegrityError as err:  # checked above; a last guard, still one line
-        raise BundleError(
-            f"{result.source}: clashes with the sessions here: {err}{NOTHING}"
-        ) from None
-    except sqlite3.OperationalError as err:  # locked, full, read-only
-        message = problem_of(err, store.path) or f"cannot write to the session database: {err}"
-        raise StoreError(f"{message}{NOTHING}") from None
+        done = store.import_sessions(sessions, source=result.source, header=header)
+    except BundleError:
+        raise
+    except ImportClash as err:
+        raise BundleError(f"{err}{NOTHING}") from None
+    except StoreError as err:  # locked, full, read-only
+        raise StoreError(f"{err}{NOTHING}") from None
+    result.imported, result.skipped, result.added = done.imported, done.skipped, done.added
     return result
 
 
@@ -190,64 +166,22 @@ def _record(member: Member, where: str) -> Record:
         raise BundleError(f"{where}: session {member.index + 1}: {problem(err)}{NOTHING}") from None
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def _source(bundle: dict | Path) -> str:
     return str(bundle.resolve()) if isinstance(bundle, Path) else "(data)"
 
 
-@dataclass(frozen=True, slots=True)
-class _Rows:
-    """One checked session as the tuples to insert: a fraction of its pydantic models' size."""
-
-    where: str
-    sid: str
-    tables: dict[str, list[tuple]]
-
-
-def _prepared(where: str, record: Record) -> _Rows:
+def _prepared(where: str, record: Record) -> SessionRows:
     # vars(): a model's field values, without model_dump's copy (the rows are made right away).
     tables = {
-        "sessions": [writer.row("sessions", vars(record.session))],
-        "turns": [writer.row("turns", _turn_values(t)) for t in record.turns],
+        "sessions": [table_row("sessions", vars(record.session))],
+        "turns": [table_row("turns", _turn_values(t)) for t in record.turns],
     }
     for table in ("detections", "reviews", "overrides"):
-        tables[table] = [writer.row(table, vars(r)) for r in getattr(record, table)]
-    return _Rows(where, record.session.id, tables)
+        tables[table] = [table_row(table, vars(r)) for r in getattr(record, table)]
+    return SessionRows(where, record.session.id, tables)
 
 
 def _turn_values(turn: Turn) -> dict:
     if turn.state is None:
         return vars(turn)
     return {**vars(turn), "state": turn.state.model_dump(exclude_unset=True)}
-
-
-def _write(store: Store, batch: list[_Rows], import_id: str, result: ImportResult) -> None:
-    present = writer.taken(store.db, "sessions", [s.sid for s in batch])
-    new = [s for s in batch if s.sid not in present]
-    result.skipped += [s.sid for s in batch if s.sid in present]
-    _check_new_ids(store, new)
-    for table in ("sessions",) + CHILD_TABLES:
-        result.added[table] += writer.insert(
-            store.db, table, [row for s in new for row in s.tables[table]]
-        )
-    writer.link(store.db, import_id, [s.sid for s in new])
-    result.imported += [s.sid for s in new]
-
-
-def _check_new_ids(store: Store, new: list[_Rows]) -> None:
-    """The ids under a new session must be new too: no clash with rows here, nor in the bundle."""
-    for table, kind in (("turns", "turn"), ("reviews", "review"), ("overrides", "override")):
-        ids = [(row[0], s.where) for s in new for row in s.tables[table]]  # id is column 0
-        clash = writer.taken(store.db, table, [i for i, _ in ids])
-        seen: set[str] = set()
-        for i, where in ids:
-            if i in clash or i in seen:
-                raise BundleError(
-                    f"{where}: {kind} {i} is already used, here or earlier in this bundle{NOTHING}"
-                )
-            seen.add(i)

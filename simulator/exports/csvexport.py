@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import io
 
-from scoring.behaviours import BEHAVIOURS
 from simulator.exports.safe import csv_cell
 from simulator.exports.view import SessionView
+from simulator.vocabulary import BEHAVIOURS
 
 FIELDS = (
     "session_id",

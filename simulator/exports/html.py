@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scoring.behaviours import BEHAVIOURS, RUBRIC_OF
 from simulator import __version__
 from simulator.exports import labels
 from simulator.exports.chart import mood_chart
 from simulator.exports.view import SessionView, content_titles, is_negative
+from simulator.vocabulary import BEHAVIOURS, RUBRIC_OF
 
 RUBRICS = ("listening", "hospitality")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -56,6 +56,8 @@ def to_html(view: SessionView) -> str:
         "behaviours": _behaviour_rows(view),
         "trainee_turns": view.trainee_turns,
         "outcome": labels.outcome_name(s.get("outcome"), lang),
+        "started": labels.local_time(s.get("started")),
+        "mode": labels.mode_name(s.get("mode"), lang),
         "bname": lambda b: labels.behaviour_name(b, lang),
         "stance": lambda st: labels.stance_name(st, lang),
         "negative": is_negative,

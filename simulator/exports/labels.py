@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-BEHAVIOUR_NAMES = {
-    "nl": {
-        "acknowledge_emotion": "Erkent gevoel",
-        "paraphrase": "Vat samen",
-        "open_question": "Open vraag",
-        "check_understanding": "Checkt begrip",
-        "dismissive": "Wuift weg",
-        "greet_introduce": "Begroet en stelt voor",
-        "explain_plan": "Legt het plan uit",
-        "apologize": "Excuses",
-        "ask_permission": "Vraagt toestemming",
-        "care_for_home": "Zorg voor de woning",
-        "close_next_steps": "Sluit af, volgende stappen",
-    },
-    "en": {
-        "acknowledge_emotion": "Acknowledges feeling",
-        "paraphrase": "Paraphrases",
-        "open_question": "Open question",
-        "check_understanding": "Checks understanding",
-        "dismissive": "Dismissive",
-        "greet_introduce": "Greets and introduces",
-        "explain_plan": "Explains the plan",
-        "apologize": "Apologises",
-        "ask_permission": "Asks permission",
-        "care_for_home": "Cares for the home",
-        "close_next_steps": "Closes, next steps",
-    },
-}
+from datetime import datetime
+
+# Behaviour and stance names: the one table the app's screens use too.
+from simulator.vocabulary import behaviour_name, stance_name
+
+__all__ = [
+    "behaviour_name", "lang_of", "local_time", "mode_name", "outcome_name", "stance_name", "words",
+]
 
 WORDS = {
     "nl": {
@@ -57,7 +37,7 @@ WORDS = {
         "overridden": "aangepast door {who}",
         "not_scored": "niet gescoord",
         "model": "Model",
-        "mode": "Modus",
+        "mode": "Vorm",
         "unfinished": "niet afgerond",
         "shared": "gedeeld met teamleider",
         "not_shared": "niet gedeeld",
@@ -127,19 +107,10 @@ OUTCOMES = {
     },
 }
 
-STANCES = {
-    "nl": {
-        "hostile": "vijandig",
-        "guarded": "op zijn hoede",
-        "cooperative": "meewerkend",
-        "satisfied": "tevreden",
-    },
-    "en": {
-        "hostile": "hostile",
-        "guarded": "guarded",
-        "cooperative": "cooperative",
-        "satisfied": "satisfied",
-    },
+
+MODES = {
+    "nl": {"practice": "oefenen", "assessment": "toets", "check": "testgesprek"},
+    "en": {"practice": "practice", "assessment": "assessment", "check": "check"},
 }
 
 
@@ -151,14 +122,21 @@ def words(lang: str) -> dict[str, str]:
     return WORDS["en" if lang == "en" else "nl"]
 
 
-def behaviour_name(behaviour: str, lang: str) -> str:
-    return BEHAVIOUR_NAMES["en" if lang == "en" else "nl"].get(behaviour, behaviour)
-
-
 def outcome_name(outcome: str | None, lang: str) -> str:
     table = OUTCOMES["en" if lang == "en" else "nl"]
     return table.get(outcome, outcome or table[None])
 
 
-def stance_name(stance: str | None, lang: str) -> str:
-    return STANCES["en" if lang == "en" else "nl"].get(stance or "", stance or "")
+def mode_name(mode: str | None, lang: str) -> str:
+    return MODES["en" if lang == "en" else "nl"].get(mode or "", mode or "-")
+
+
+def local_time(stamp: str | None) -> str:
+    """A stored UTC time (ISO 8601) as the reader's local date and time, to the minute."""
+    if not stamp:
+        return "-"
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp[:16].replace("T", " ")  # an imported bundle's odd time: show it as it is
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

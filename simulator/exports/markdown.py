@@ -6,7 +6,13 @@ HTML, link, image or code fence of theirs reaches the reader.
 
 from __future__ import annotations
 
-from simulator.exports.labels import behaviour_name, outcome_name, stance_name, words
+from simulator.exports.labels import (
+    behaviour_name,
+    local_time,
+    outcome_name,
+    stance_name,
+    words,
+)
 from simulator.exports.safe import md_text
 from simulator.exports.view import SessionView, is_negative
 
@@ -18,7 +24,7 @@ def _header(view: SessionView) -> list[str]:
         f"# {w['report']}: {md_text(s['persona_id'])} / {md_text(s['scenario_id'])}",
         "",
         f"- {w['trainee']}: {md_text(s['trainee'] or '-')}",
-        f"- {w['date']}: {md_text(s['started'][:16].replace('T', ' '))} UTC",
+        f"- {w['date']}: {md_text(local_time(s['started']))}",
         f"- {w['outcome']}: {md_text(outcome_name(s.get('outcome'), view.lang))}",
     ]
     for rubric in ("listening", "hospitality"):

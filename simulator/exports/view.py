@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scoring.behaviours import BEHAVIOURS, NEGATIVE
 from simulator.exports.labels import lang_of
 from simulator.store import Store
 from simulator.store.review import final_labels
+from simulator.vocabulary import BEHAVIOURS, NEGATIVE
 
 
 @dataclass

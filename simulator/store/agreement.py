@@ -8,8 +8,8 @@ only one and the same label, e.g. every override is "agree" on a detected behavi
 
 from __future__ import annotations
 
-from scoring.behaviours import BEHAVIOURS
 from simulator.store.store import Store
+from simulator.vocabulary import BEHAVIOURS
 
 KAPPA_MIN = 10  # judgements before a kappa is shown: with fewer, chance decides it
 

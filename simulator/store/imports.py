@@ -1,6 +1,6 @@
 """Writing imported sessions: batched inserts and a record of the import.
 
-The caller wraps it all in one `writing.write_transaction`: all or nothing.
+`Store.import_sessions` wraps it all in one write transaction: all or nothing.
 
 The rows come checked (simulator/exports/bundle_schema.py); this module only writes them and
 says which ids are already taken, so an import never adds to a session that is already here.
@@ -9,11 +9,17 @@ says which ids are already taken, so an import never adds to a session that is a
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
 
 from sqlite_utils import Database
 
 from simulator.store.ids import new_id, utc_now
-from simulator.store.store import JSON_COLUMNS
+from simulator.store.rows import JSON_COLUMNS, StoreError
+
+CHILD_TABLES = ("turns", "detections", "reviews", "overrides")
+BATCH = 200  # sessions per round of inserts: thousands of rows per statement, a small batch
 
 COLUMNS = {
     "sessions": (
@@ -92,3 +98,68 @@ def imported_from(db: Database, sid: str) -> dict | None:
 
 def _text(value: object) -> str | None:
     return value[:200] if isinstance(value, str) else None
+
+
+class ImportClash(StoreError):
+    """An id of the import is already used, here or earlier in the import; nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRows:
+    """One checked session as the tuples to insert (`row`): a fraction of its models' size.
+
+    `where` names it in the file it came from (for messages); `tables`: table -> rows."""
+
+    where: str
+    sid: str
+    tables: dict[str, list[tuple]]
+
+
+@dataclass
+class Imported:
+    imported: list[str] = field(default_factory=list)  # new session ids
+    skipped: list[str] = field(default_factory=list)  # already here, left as they are
+    added: dict[str, int] = field(default_factory=dict)  # table -> new rows
+
+
+def write_sessions(
+    db: Database, sessions: Iterable[SessionRows], source: str, header: dict
+) -> Imported:
+    """Write the sessions that are not here yet, in batches, and record the import. The caller
+    holds the write transaction; ImportClash when an id under a new session is taken."""
+    import_id = record_import(db, source, header)
+    result = Imported(added=dict.fromkeys(("sessions",) + CHILD_TABLES, 0))
+    for batch in _batches(sessions, BATCH):
+        _write(db, batch, import_id, result)
+    return result
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _write(db: Database, batch: list[SessionRows], import_id: str, result: Imported) -> None:
+    present = taken(db, "sessions", [s.sid for s in batch])
+    new = [s for s in batch if s.sid not in present]
+    result.skipped += [s.sid for s in batch if s.sid in present]
+    _check_new_ids(db, new)
+    for table in ("sessions",) + CHILD_TABLES:
+        result.added[table] += insert(db, table, [row for s in new for row in s.tables[table]])
+    link(db, import_id, [s.sid for s in new])
+    result.imported += [s.sid for s in new]
+
+
+def _check_new_ids(db: Database, new: list[SessionRows]) -> None:
+    """The ids under a new session must be new too: no clash with rows here, nor in the import."""
+    for table, kind in (("turns", "turn"), ("reviews", "review"), ("overrides", "override")):
+        ids = [(row[0], s.where) for s in new for row in s.tables[table]]  # id is column 0
+        clash = taken(db, table, [i for i, _ in ids])
+        seen: set[str] = set()
+        for i, where in ids:
+            if i in clash or i in seen:
+                raise ImportClash(
+                    f"{where}: {kind} {i} is already used, here or earlier in this bundle"
+                )
+            seen.add(i)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scoring.behaviours import BEHAVIOURS
 from simulator.store.ids import new_id, utc_now
 from simulator.store.store import Store, StoreError
+from simulator.vocabulary import BEHAVIOURS
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ def deletable_session(store: Store, prefix: str, viewer: Viewer) -> dict:
     session = store.resolve(prefix)
     if session["trainee"] != viewer.trainee:
         raise StoreError(
-            f"session {session['id']} is not {viewer.trainee}'s; only its own trainee can delete it"
+            f"session {session['id']} is not {viewer.trainee}'s; only its own trainee can delete "
+            "it (--trainee NAME)"
         )
     return session
 

@@ -9,48 +9,28 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
 from sqlite_utils import Database
 
 from simulator import paths
 from simulator.store.ids import new_id, utc_now
+from simulator.store.imports import ImportClash, Imported, SessionRows, write_sessions
 from simulator.store.migrations import NewerDatabaseError
+from simulator.store.reading import StoreReading
+from simulator.store.rows import JSON_COLUMNS, Detected, StoreError, decode, dumps, fts_query
 from simulator.store.writing import BUSY_TIMEOUT_MS, migrate_locked, problem, write_transaction
 
-JSON_COLUMNS = ("options", "guard", "state", "scores")
+__all__ = ["JSON_COLUMNS", "Store", "StoreError", "decode", "fts_query"]
 
 
-class StoreError(Exception):
-    """A problem a user can cause or fix (message is one readable line)."""
+class Store(StoreReading):
+    """SQLite session store. Use `Store.open()`; close it (or use `with`) when done.
 
-
-def _dumps(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def decode(row: dict) -> dict:
-    """A row with its JSON columns decoded and consent as a bool."""
-    row = dict(row)
-    for key in JSON_COLUMNS:
-        if isinstance(row.get(key), str):
-            row[key] = json.loads(row[key])
-    if "consent" in row:
-        row["consent"] = bool(row["consent"])
-    return row
-
-
-def fts_query(text: str) -> str:
-    """Words as quoted FTS5 phrases, so user input never hits FTS syntax (AND, *, quotes)."""
-    words = text.split()
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
-
-
-class Store:
-    """SQLite session store. Use `Store.open()`; close it (or use `with`) when done."""
+    Every query runs here and in the modules of this package: other parts call its methods."""
 
     def __init__(self, db: Database, path: Path | None):
         self.db = db
@@ -122,7 +102,11 @@ class Store:
         persona_hash: str | None = None,
         scenario_hash: str | None = None,
         consent: bool = False,
+        opening: str | None = None,
+        opening_state: dict | None = None,
     ) -> str:
+        """A new session; with `opening`, the tenant's first words as its turn 0 (source
+        "authored"), in the same transaction."""
         sid = new_id()
         row = {
             "id": sid,
@@ -133,7 +117,7 @@ class Store:
             "mode": mode,
             "backend": backend,
             "model_id": model_id,
-            "options": _dumps(options or {}),
+            "options": dumps(options or {}),
             "persona_hash": persona_hash,
             "scenario_hash": scenario_hash,
             "started": utc_now(),
@@ -141,6 +125,8 @@ class Store:
         }
         with self._writing():
             self.db["sessions"].insert(row)
+            if opening is not None:
+                self._insert_turn(sid, "tenant", opening, source="authored", state=opening_state)
         return sid
 
     def add_turn(
@@ -157,31 +143,68 @@ class Store:
         state: dict | None = None,
     ) -> str:
         """Append a turn; its position is 0 for the first turn of the session, then 1, 2, ..."""
-        tid = new_id()
         with self._writing():
-            self.db.execute(
-                "INSERT INTO turns (id, session_id, position, speaker, text, created, latency_ms,"
-                " first_token_ms, prompt, source, guard, state) SELECT ?, ?,"
-                " COALESCE(MAX(position) + 1, 0), ?, ?, ?, ?, ?, ?, ?, ?, ? FROM turns"
-                " WHERE session_id = ?",
-                [
-                    tid,
-                    sid,
-                    speaker,
-                    text,
-                    utc_now(),
-                    latency_ms,
-                    first_token_ms,
-                    prompt,
-                    source,
-                    _dumps(guard),
-                    _dumps(state),
-                    sid,
-                ],
+            return self._insert_turn(
+                sid, speaker, text, latency_ms=latency_ms, first_token_ms=first_token_ms,
+                prompt=prompt, source=source, guard=guard, state=state,
             )
+
+    def add_trainee_turn(
+        self, sid: str, *, text: str, state: dict | None = None, detections: Iterable[Detected] = ()
+    ) -> str:
+        """The trainee's line with what the scorer found in it, in one transaction."""
+        with self._writing():
+            tid = self._insert_turn(sid, "trainee", text, state=state)
+            self._insert_detections(tid, [_detection_row(d) for d in detections])
+        return tid
+
+    def add_tenant_turn(
+        self,
+        sid: str,
+        *,
+        text: str,
+        source: str,
+        state: dict | None = None,
+        guard: list | None = None,
+        latency_ms: float | None = None,
+        first_token_ms: float | None = None,
+        prompt: list[dict[str, str]] | None = None,
+    ) -> str:
+        """The tenant's line; `prompt`: the messages the model saw (None: no model wrote it)."""
+        return self.add_turn(
+            sid, speaker="tenant", text=text, source=source, state=state, guard=guard,
+            latency_ms=latency_ms, first_token_ms=first_token_ms,
+            prompt=json.dumps(prompt, ensure_ascii=False) if prompt else None,
+        )
+
+    def _insert_turn(self, sid: str, speaker: str, text: str, **columns: object) -> str:
+        tid = new_id()
+        guard, state = columns.pop("guard", None), columns.pop("state", None)
+        self.db.execute(
+            "INSERT INTO turns (id, session_id, position, speaker, text, created, latency_ms,"
+            " first_token_ms, prompt, source, guard, state) SELECT ?, ?,"
+            " COALESCE(MAX(position) + 1, 0), ?, ?, ?, ?, ?, ?, ?, ?, ? FROM turns"
+            " WHERE session_id = ?",
+            [
+                tid,
+                sid,
+                speaker,
+                text,
+                utc_now(),
+                columns.get("latency_ms"),
+                columns.get("first_token_ms"),
+                columns.get("prompt"),
+                columns.get("source"),
+                dumps(guard),
+                dumps(state),
+                sid,
+            ],
+        )
         return tid
 
     def add_detections(self, tid: str, detections: list[dict]) -> None:
+        """Detection rows for a turn: {"behaviour", "detected", "confidence", "sentence",
+        "exemplar"} (missing keys: None)."""
         rows = [
             {
                 "turn_id": tid,
@@ -194,7 +217,12 @@ class Store:
             for d in detections
         ]
         with self._writing():
-            self.db["detections"].insert_all(rows, replace=True)
+            self._insert_detections(tid, rows)
+
+    def _insert_detections(self, tid: str, rows: list[dict]) -> None:
+        self.db["detections"].insert_all(
+            [{**row, "turn_id": tid} for row in rows], replace=True
+        )
 
     def remove_turns_from(self, sid: str, position: int) -> None:
         """Rewind: delete the turns at `position` and after (with their detections), and their
@@ -204,6 +232,21 @@ class Store:
         sql = "DELETE FROM turns WHERE session_id = ? AND position >= ?"
         if wipe.delete_rows(self.db, sql, [sid, position]):
             wipe.checkpoint(self.db, wait=0)  # the practice screen never waits on a reader
+
+    def discard_if_empty(self, sid: str) -> bool:
+        """Delete the session if it has no trainee turn (nothing the trainee said is in it: the
+        tenant's opening alone is not worth keeping). True if it was deleted."""
+        from simulator.store import wipe
+
+        sql = (
+            "DELETE FROM sessions WHERE id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM turns WHERE session_id = ? AND speaker = 'trainee')"
+        )
+        with self._writing():
+            deleted = wipe.delete_rows(self.db, sql, [sid, sid]) > 0
+        if deleted:
+            wipe.checkpoint(self.db, wait=0)
+        return deleted
 
     def end_session(self, sid: str, outcome: str, scores: dict | None = None) -> None:
         """Mark finished. `scores`: per-rubric 0-100, e.g. {"listening": 70, "hospitality": 55}."""
@@ -219,123 +262,28 @@ class Store:
             self.db.execute(
                 "UPDATE sessions SET ended = ?, outcome = ?, scores = COALESCE(?, scores)"
                 " WHERE id = ?",
-                [utc_now(), outcome, _dumps(scores), sid],
+                [utc_now(), outcome, dumps(scores), sid],
             )
 
     def set_consent(self, sid: str, consent: bool) -> None:
         with self._writing():
             self.db.execute("UPDATE sessions SET consent = ? WHERE id = ?", [int(consent), sid])
 
-    # -- reading ----------------------------------------------------------------------------
-
-    def session(self, sid: str) -> dict | None:
-        rows = list(self.db.query("SELECT * FROM sessions WHERE id = ?", [sid]))
-        return decode(rows[0]) if rows else None
-
-    def resolve(self, prefix: str) -> dict:
-        """The session whose id is or starts with `prefix` (case-insensitive), or StoreError."""
-        prefix = prefix.strip().upper()
-        rows = (
-            list(
-                self.db.query(
-                    "SELECT * FROM sessions WHERE id >= ? AND id < ? LIMIT 2",
-                    [prefix, prefix + "~"],
-                )
-            )
-            if prefix
-            else []
-        )
-        if not rows:
-            raise StoreError(f"no session with id {prefix or '(empty)'}")
-        if len(rows) > 1 and rows[0]["id"] != prefix:
-            raise StoreError(f"id {prefix} is ambiguous; give more characters")
-        return decode(rows[0])
-
-    def list_sessions(
-        self,
-        *,
-        trainee: str | None = None,
-        persona_id: str | None = None,
-        scenario_id: str | None = None,
-        since: str | None = None,
-        search: str | None = None,
-        shared_only: bool = False,
-        limit: int | None = None,
-    ) -> list[dict]:
-        """Sessions, newest first. `since`: an ISO date/time (UTC); `search`: words in turns."""
-        where, params = [], []
-        for column, value in (
-            ("trainee", trainee),
-            ("persona_id", persona_id),
-            ("scenario_id", scenario_id),
-        ):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
-        if since:
-            where.append("started >= ?")
-            params.append(since)
-        if shared_only:
-            where.append("consent = 1")
-        if search and search.strip():
-            where.append(
-                "id IN (SELECT session_id FROM turns WHERE rowid IN"
-                " (SELECT rowid FROM turns_fts WHERE turns_fts MATCH ?))"
-            )
-            params.append(fts_query(search))
-        sql = "SELECT * FROM sessions"
-        sql += (" WHERE " + " AND ".join(where)) if where else ""
-        sql += " ORDER BY started DESC, id DESC"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        return [decode(r) for r in self.db.query(sql, params)]
-
-    def turns(self, sid: str) -> list[dict]:
-        """The transcript: each turn with `detections` {behaviour: row} and `overrides` [rows]."""
-        # One read transaction, so all three queries see the same moment: a turn that another
-        # process stores in between would otherwise bring detections for a turn not read.
-        with self.db.atomic():
-            turns = [
-                decode(r)
-                for r in self.db.query(
-                    "SELECT * FROM turns WHERE session_id = ? ORDER BY position", [sid]
-                )
-            ]
-            detections = list(
-                self.db.query(
-                    "SELECT d.* FROM detections d JOIN turns t ON t.id = d.turn_id"
-                    " WHERE t.session_id = ?",
-                    [sid],
-                )
-            )
-            overrides = list(
-                self.db.query(
-                    "SELECT o.* FROM overrides o JOIN turns t ON t.id = o.turn_id"
-                    " WHERE t.session_id = ? ORDER BY o.created",
-                    [sid],
-                )
-            )
-        by_id = {t["id"]: t for t in turns}
-        for t in turns:
-            t["detections"], t["overrides"] = {}, []
-        for row in detections:
-            row["detected"] = bool(row["detected"])
-            by_id[row["turn_id"]]["detections"][row["behaviour"]] = row
-        for row in overrides:
-            row["agree"] = bool(row["agree"])
-            by_id[row["turn_id"]]["overrides"].append(row)
-        return turns
-
-    def reviews(self, sid: str) -> list[dict]:
-        return list(
-            self.db.query("SELECT * FROM reviews WHERE session_id = ? ORDER BY created", [sid])
-        )
-
-    def imported_from(self, sid: str) -> dict | None:
-        """{"source", "imported"} if `roleplay import` created the session; None if made here."""
-        from simulator.store.imports import imported_from
-
-        return imported_from(self.db, sid)
+    def import_sessions(
+        self, sessions: Iterable[SessionRows], *, source: str, header: dict
+    ) -> Imported:
+        """Add the sessions that are not here yet, all or nothing, in one transaction; a session
+        already here is left exactly as it is. ImportClash when an id under a new session is
+        taken; StoreError for a locked, full or read-only database. An error that `sessions`
+        raises while it is read (a bundle that turns out broken) passes on, nothing written."""
+        try:
+            with write_transaction(self.db):
+                return write_sessions(self.db, sessions, source, header)
+        except sqlite3.IntegrityError as err:  # checked before; a last guard, still one line
+            raise ImportClash(f"{source}: clashes with the sessions here: {err}") from None
+        except sqlite3.OperationalError as err:
+            message = problem(err, self.path) or f"cannot write to the session database: {err}"
+            raise StoreError(message) from None
 
     # -- privacy and health -----------------------------------------------------------------
 
@@ -351,3 +299,13 @@ class Store:
 
     def integrity_check(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _detection_row(d: Detected) -> dict:
+    return {
+        "behaviour": d.behaviour,
+        "detected": int(bool(d.detected)),
+        "confidence": d.confidence,
+        "sentence": d.sentence,
+        "exemplar": d.exemplar or None,  # pinned behaviours (checks) come without one
+    }

@@ -19,19 +19,28 @@ from simulator.ui.i18n import default_lang, progress_text, t
 from simulator.ui.models import ModelHub, default_session_factory
 from simulator.ui.prefs import load_prefs
 
+StateText = Callable[[str], str]  # the models' state, in a language
+
+
+def _localized(key: str) -> StateText:
+    return lambda lang: t(key, lang)
+
 
 class RoleplayApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "roleplay"
 
     status_text: reactive[str] = reactive("")
+    library_injected = False  # create_app was given a library: never read the folders again
+    _content_stamp: tuple = ()
 
     def __init__(
         self, *, library: Any, library_error: str, session_factory: Callable[..., Any],
         store: Any, hub: ModelHub, lang: str, warm_up: bool, content_dirs: tuple[list, list],
-        export_dir: Path | None = None,
+        export_dir: Path | None = None, ask_name: bool = False,
     ) -> None:
         super().__init__()
+        self.ask_name = ask_name  # first run: ask who practises on this computer
         self.library = library
         self.library_error = library_error
         self.session_factory = session_factory
@@ -41,7 +50,7 @@ class RoleplayApp(App):
         self.warm_up_models = warm_up
         self.persona_dirs, self.scenario_dirs = content_dirs  # [] = the default folders
         self.export_dir = export_dir
-        self.model_state = t("status_loading", lang) if warm_up else t("status_ready", lang)
+        self._model_state = _localized("status_loading" if warm_up else "status_ready")
 
     def on_mount(self) -> None:
         from simulator.ui.screens.start import StartScreen
@@ -51,39 +60,76 @@ class RoleplayApp(App):
             self.store = ThreadSafeStore(self.store, self)
         self.update_status()
         self.push_screen(StartScreen())
+        if self.ask_name:
+            from simulator.ui.widgets.name_question import ask_local_trainee
+
+            ask_local_trainee(self)
         if self.warm_up_models:
             # after the first frame, so the start screen is readable while models load
             self.call_after_refresh(self.load_models)
 
-    def update_status(self, state: str | None = None) -> None:
-        if state is not None:
-            self.model_state = state
+    def reload_library(self) -> None:
+        """Read the content folders again when a file changed, so a trainer's new or fixed file
+        shows without a restart (an injected library, as in tests, stays as it is)."""
+        if self.library_injected:
+            return
+        folders = self.persona_dirs or None, self.scenario_dirs or None
+        stamp = _content_stamp(*folders)
+        if stamp != self._content_stamp:
+            persona_dir, scenario_dir = (f[0] if f else None for f in folders)
+            self.library, self.library_error = _load_library(None, persona_dir, scenario_dir)
+            self._content_stamp = stamp
+
+    @property
+    def model_state(self) -> str:
+        """The models' state in the app's language, also after the language was switched."""
+        return self._model_state(self.lang)
+
+    def update_status(self, state: str | StateText | None = None) -> None:
+        """Show the models' state: a text, or a function of the language (re-read on a switch)."""
+        if callable(state):
+            self._model_state = state
+        elif state is not None and state != self.model_state:
+            self._model_state = lambda _lang, text=state: text
         self.status_text = f"{self.hub.describe()} — {self.model_state}"
 
     @work(thread=True, exclusive=True, group="models", exit_on_error=False)
     def load_models(self) -> None:
         report = lambda message: self.call_from_thread(
-            self.update_status, progress_text(message, self.lang)
+            self.update_status, lambda lang: progress_text(message, lang)
         )
         errors = self.hub.warm_up(report)
         self.call_from_thread(self._models_loaded, errors)
 
     def _models_loaded(self, errors: dict[str, str]) -> None:
-        lines = []
-        if "backend" in errors:
-            lines.append(t("status_failed", self.lang, error=errors["backend"]))
-        if "scorer" in errors:
-            lines.append(t("status_scorer_failed", self.lang, error=errors["scorer"]))
-        self.update_status(" ".join(lines) or t("status_ready", self.lang))
-        for line in lines:
-            self.notify(line, severity="warning", timeout=8)
+        def state(lang: str) -> str:
+            lines = []
+            if "backend" in errors:
+                lines.append(t("status_failed", lang, error=errors["backend"]))
+            if "scorer" in errors:
+                lines.append(t("status_scorer_failed", lang, error=errors["scorer"]))
+            return " ".join(lines) or t("status_ready", lang)
+
+        self.update_status(state)
+        if errors:
+            self.notify(state(self.lang), severity="warning", timeout=8)
+
+    def action_command_palette(self) -> None:
+        from simulator.ui.palette import LocalPalette
+
+        if self.use_command_palette and not LocalPalette.is_open(self):
+            self.push_screen(LocalPalette(self.lang))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        for key, action in (("cmd_start", self.action_start), ("cmd_review", self.action_review),
-                            ("cmd_author", self.action_author),
-                            ("cmd_settings", self.action_settings)):
-            yield SystemCommand(t(key, self.lang), t(key, self.lang), action)
+        # Not Textual's own (theme, keys, screenshot): they speak English only.
+        for key, shortcut, action in (
+            ("cmd_start", "", self.action_start),
+            ("cmd_review", "F2", self.action_review),
+            ("cmd_author", "F3", self.action_author),
+            ("cmd_settings", "F4", self.action_settings),
+            ("cmd_quit", "Ctrl+Q", self.action_quit),
+        ):
+            yield SystemCommand(t(key, self.lang), shortcut, action)
         extra = getattr(screen, "palette_commands", None)
         if extra:
             yield from extra()
@@ -113,6 +159,15 @@ class RoleplayApp(App):
         self._switch(SettingsScreen())
 
 
+def _content_stamp(persona_dirs: list[Path] | None, scenario_dirs: list[Path] | None) -> tuple:
+    """Names, sizes and times of the content files: cheap to take, changes when a file does."""
+    from simulator.content import content_dirs
+
+    folders = (persona_dirs or content_dirs("personas")) + (scenario_dirs or content_dirs("scenarios"))
+    files = [f for folder in folders if folder.is_dir() for f in sorted(folder.glob("*.yaml"))]
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+
+
 def _load_library(library: Any, persona_dir: Path | None, scenario_dir: Path | None):
     """The library, and the problems as text; a broken file leaves out only that file."""
     if library is not None:
@@ -139,8 +194,13 @@ def create_app(
     settings: Any = None, lang: str | None = None, *, warm_up: bool | None = None,
     persona_dir: Path | None = None, scenario_dir: Path | None = None,
     backend: Any = None, scorer: Any = None, export_dir: Path | None = None,
+    ask_name: bool | None = None,
 ) -> RoleplayApp:
-    """Build the app. Inject a library, a session factory (fake back-end), a store (temp db)."""
+    """Build the app. Inject a library, a session factory (fake back-end), a store (temp db).
+
+    `ask_name`: ask who practises here when no name was chosen yet (default: a real run, i.e.
+    no injected session factory)."""
+    injected = library is not None
     library, error = _load_library(library, persona_dir, scenario_dir)
     dirs = ([Path(persona_dir)] if persona_dir else [], [Path(scenario_dir)] if scenario_dir else [])
     store = _open_store(store)
@@ -149,7 +209,11 @@ def create_app(
     if warm_up is None:
         warm_up = session_factory is None
     lang = lang or load_prefs().get("lang") or default_lang()
-    return RoleplayApp(
+    app = RoleplayApp(
         library=library, library_error=error, session_factory=factory, store=store, hub=hub,
         lang=lang, warm_up=warm_up, content_dirs=dirs, export_dir=export_dir,
+        ask_name=session_factory is None if ask_name is None else ask_name,
     )
+    app.library_injected = injected
+    app._content_stamp = () if injected else _content_stamp(dirs[0] or None, dirs[1] or None)
+    return app

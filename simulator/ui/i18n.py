@@ -24,6 +24,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "content_error": ("Fout in de inhoud; deze bestanden worden overgeslagen tot ze kloppen",
                       "Problem in the content; these files are left out until fixed"),
     "need_name": ("Vul eerst je naam in.", "Please enter your name first."),
+    "content_error_short": ("Een inhoudsbestand heeft fouten; vraag het je trainer.",
+                            "A content file has errors; ask your trainer."),
     # navigation / commands
     "review": ("Beoordelen", "Review"),
     "author": ("Schrijven", "Author"),
@@ -51,6 +53,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stance_guarded": ("afwachtend", "guarded"),
     "stance_cooperative": ("meewerkend", "cooperative"),
     "stance_satisfied": ("tevreden", "satisfied"),
+    "models_loading": ("De modellen laden nog; de huurder doet zo open… (Esc: terug)",
+                       "The models are still loading; the tenant opens the door soon… (Esc: back)"),
     "tenant_typing": ("De huurder antwoordt… (Esc annuleert)", "The tenant is answering… (Esc cancels)"),
     "reply_failed": ("De huurder kon niet antwoorden: {error}", "The tenant could not answer: {error}"),
     "reply_cancelled": ("Antwoord geannuleerd.", "Reply cancelled."),
@@ -61,6 +65,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "example": ("Bijvoorbeeld", "For example"),
     "conversation_over": ("Het gesprek is voorbij.", "The conversation is over."),
     "show_report": ("Rapport", "Report"),
+    "conversation_done": ("Gesprek afgerond — Enter voor het rapport",
+                          "Conversation over — Enter for the report"),
+    "end_empty": (("Je hebt nog niets tegen de huurder gezegd. Wil je stoppen? Er komt dan "
+                   "geen rapport en er wordt niets bewaard."),
+                  ("You haven't said anything to the tenant yet. Stop anyway? There will be no "
+                   "report and nothing is kept.")),
+    "end_empty_yes": ("Stoppen", "Stop"),
+    "end_empty_no": ("Verder praten", "Keep talking"),
     # report
     "report": ("Rapport", "Report"),
     "outcome": ("Uitkomst", "Outcome"),
@@ -76,6 +88,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "missing": ("ontbrak", "missing"),
     "mood_chart": ("Irritatie per beurt", "Irritation per turn"),
     "trust_chart": ("Vertrouwen per beurt", "Trust per turn"),
+    "mood_over_time": ("Stemming van de huurder per beurt", "The tenant's mood per turn"),
+    "door": ("deur", "door"),
+    "turn": ("beurt", "turn"),
     "again": ("Opnieuw oefenen", "Practise again"),
     "export": ("Exporteer HTML", "Export HTML"),
     "to_start": ("Naar start", "Back to start"),
@@ -114,21 +129,90 @@ STRINGS: dict[str, tuple[str, str]] = {
     "progress": ("Voortgang van {trainee}", "Progress of {trainee}"),
     "no_sessions": ("Nog geen sessies.", "No sessions yet."),
     "toggle": ("Eens/oneens", "Agree/disagree"),
+    "reviewer": ("Beoordelaar", "Reviewer"),
+    "reviewer_is": ("Beoordelaar: {name}", "Reviewer: {name}"),
+    "who_reviews": ("Wie beoordeelt de gesprekken?", "Who is reviewing the conversations?"),
+    "who_reviews_note": ("Je oordelen en opmerkingen krijgen deze naam. Met n pas je hem aan.",
+                         ("Your judgements and comments are signed with this name. "
+                         "Press n to change it.")),
+    "reviewer_placeholder": ("Je naam als teamleider", "Your name as team leader"),
+    "comment_as": ("Opmerking voor de coaching van {name} (Enter slaat op)",
+                   "Coaching comment by {name} (Enter saves)"),
+    "mode_short_practice": ("oefenen", "practice"),
+    "mode_short_assessment": ("toets", "assessment"),
+    # the team leader reads about the trainee: not "ended by you"
+    "review_outcome_ended": ("gestopt door medewerker", "stopped by the trainee"),
+    "score": ("score {score}", "score {score}"),
+    "chart": ("Grafiek", "Chart"),
+    "chart_hint": ("g: grafiek", "g: chart"),
+    "progress_chart": ("Voortgang van {trainee}, score per sessie (0-100)",
+                       "Progress of {trainee}, score per session (0-100)"),
+    "no_scores": ("Nog geen sessies met een score.", "No scored sessions yet."),
+    "session_axis": ("sessie", "session"),
+    # identity: who practises on this computer
+    "who_practises": ("Wie oefent er op deze computer?", "Who practises on this computer?"),
+    "who_practises_note": (("Je naam komt bij je gesprekken te staan. Je kunt hem later "
+                           "aanpassen bij Instellingen (F4)."),
+                           ("Your name is kept with your conversations. You can change it "
+                           "later in Settings (F4).")),
+    "name_saved": ("Naam opgeslagen: {name}", "Name saved: {name}"),
     # author
     "files": ("Bestanden", "Files"),
     "valid": ("in orde", "valid"),
     "invalid": ("fouten", "problems"),
-    "validate": ("Valideer", "Validate"),
-    "run_checks": ("Draai checks", "Run checks"),
+    "validate": ("Controleer", "Validate"),
+    "run_checks": ("Testgesprekken", "Run checks"),
     "preview": ("Proefgesprek", "Preview talk"),
     "check_passed": ("geslaagd", "passed"),
     "check_failed": ("mislukt", "failed"),
-    "no_checks": ("Dit scenario heeft geen checks.", "This scenario has no checks."),
-    "checks_unavailable": ("Checks zijn nog niet beschikbaar: {error}", "Checks are not available yet: {error}"),
-    "all_valid": ("{count} bestand(en) in orde.", "{count} file(s) valid."),
-    "problems": ("{count} probleem/problemen:", "{count} problem(s):"),
-    "warnings": ("{count} waarschuwing(en):", "{count} warning(s):"),
+    "check_count": ("Testgesprekken: {count}", "Checks: {count}"),
+    "checks_total": ("{passed} geslaagd, {failed} mislukt", "{passed} passed, {failed} failed"),
+    "checks_running": ("{count} testgesprek(ken) lopen…", "Running {count} check(s)…"),
+    "no_checks": ("Dit scenario heeft geen testgesprekken.", "This scenario has no checks."),
+    "persona_no_checks": (
+        ("Nog geen testgesprek met deze huurder. Schrijf er een in een scenario, onder checks: "
+        "met persona: {persona}."),
+        ("No check plays this tenant yet. Write one in a scenario, under checks: with "
+        "persona: {persona}."),
+    ),
+    "checks_unavailable": ("Testgesprekken lukken nu niet: {error}",
+                           "Checks are not available yet: {error}"),
+    "read_counts": ("Ingelezen: {personas} huurders, {scenarios} scenario's.",
+                    "Read: {personas} tenants, {scenarios} scenarios."),
+    "all_valid": ("Alles in orde ({count} bestanden).", "All valid ({count} files)."),
+    "problems_in_files": ("{count} fout(en) in {files} bestand(en), zie ✗.",
+                          "{count} problem(s) in {files} file(s), see ✗."),
+    "warnings": ("{count} waarschuwing(en), zie !.", "{count} warning(s), see !."),
     "own_version": ("eigen versie, vervangt de meegeleverde", "own version, replaces the shipped one"),
+    "scenarios_of": ("Scenario's", "Scenarios"),
+    "personas_of": ("Huurders", "Tenants"),
+    "fix_first": ("Dit bestand heeft fouten. Verbeter ze en druk op v.",
+                  "This file has problems. Fix them and press v."),
+    "not_read_yet": ("Dit bestand is nog niet ingelezen. Druk op v.",
+                     "This file has not been read yet. Press v."),
+    "pick_scenario": ("In welk scenario?", "In which scenario?"),
+    "pick_persona": ("Met welke huurder?", "With which tenant?"),
+    "no_persona": ("Geen huurder voor dit scenario.", "No tenant for this scenario."),
+    "expect_outcome": ("verwacht: {want}, maar het werd {got} na {turns} beurt(en)",
+                       "expected outcome {want}, got {got} after {turns} turn(s)"),
+    "expect_stance": ("verwacht na beurt {turn}: {want}, maar de huurder was {got}",
+                      "expected stance {want} after turn {turn}, got {got}"),
+    "expect_stance_ended": (("verwacht na beurt {turn}: {want}, maar het gesprek was al voorbij "
+                            "na beurt {turns} ({got})"),
+                            ("expected stance {want} after turn {turn}, but the conversation "
+                            "ended after turn {turns} ({got})")),
+    "expect_hidden": ("verwacht: feit {fact} pas vanaf beurt {turn}, maar het mocht al {when}",
+                      "expected fact {fact} hidden before turn {turn}, allowed {when}"),
+    "before_first_turn": ("voor de eerste beurt", "before the first turn"),
+    "after_turn": ("na beurt {turn}", "after turn {turn}"),
+    # Textual's own words (footer keys, command palette, empty selects)
+    "palette": ("menu", "commands"),
+    "palette_placeholder": ("Zoek een opdracht…", "Search for a command…"),
+    "palette_no_matches": ("Niets gevonden", "No matches found"),
+    "dismiss_menu": ("Menu sluiten", "Close menu"),
+    "close_palette": ("Sluiten", "Close"),
+    "choose": ("Kies…", "Choose…"),
+    "cmd_quit": ("Het programma afsluiten", "Close the program"),
     # settings
     "backend": ("Back-end", "Back-end"),
     "model": ("Model", "Model"),
@@ -154,6 +238,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Scorer niet beschikbaar ({error}).", "Scorer unavailable ({error})."
     ),
 }
+
+
+# Key descriptions Textual writes itself (English) -> our key, so the footer says them localized.
+TEXTUAL_KEYS = {"palette": "palette", "Dismiss menu": "dismiss_menu",
+                "Exit the command palette": "close_palette"}
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -10,8 +10,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from simulator.ui.names import field
-
 Progress = Callable[[str], None]
 
 
@@ -74,15 +72,16 @@ class ModelHub:
             s = self.settings
         except Exception as err:  # noqa: BLE001 - broken config file: say so instead of crashing the app
             return f"settings: {err}"
+        from simulator.backends import backend_name
         from simulator.settings import model_languages
 
         langs = model_languages(s)
-        tenant = [field(s, "backend", default="?"), field(s, "model", default=None) or "SmolLM2-135M"]
+        tenant = [backend_name(s), s.model or "SmolLM2-135M"]
         if not langs:
             tenant = ["corpus"]  # the model speaks no language: it is never loaded
         elif len(langs) < 2:
             tenant[-1] += f" ({'/'.join(langs)})"
-        parts = [*tenant, field(s, "embedder", default=None) or "MiniLM-L6"]
+        parts = [*tenant, s.embedder or "MiniLM-L6"]
         return " · ".join(str(p) for p in parts if p)
 
     def warm_up(self, progress: Progress) -> dict[str, str]:

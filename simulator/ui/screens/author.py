@@ -1,4 +1,9 @@
-"""Author (trainer): personas and scenarios with their validation status, checks, a preview."""
+"""Author (trainer): personas and scenarios with their validation status, checks, a preview.
+
+The trainer edits the YAML files in their own editor; `v` reads them again (the app's library
+too, so the start screen offers a new persona at once), `c` runs the checks of the selected
+scenario or persona, `p` starts a preview conversation with a persona and scenario they choose.
+"""
 
 from __future__ import annotations
 
@@ -13,16 +18,23 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from simulator.content import Library, Problem
+from simulator.ui.checks import CheckRun, check_results, persona_checks, scenario_checks
 from simulator.ui.i18n import label
+from simulator.ui.problems import problem_text
 from simulator.ui.screens.base import BaseScreen
+from simulator.ui.screens.practice import PracticeScreen
+from simulator.ui.widgets.picker import BehaviourPicker
 from simulator.ui.widgets.status import StatusLine
 
+ContentFile = tuple[str, Path]  # (kind: "persona" | "scenario", path)
 
-def content_files(app) -> list[tuple[str, Path]]:
+
+def content_files(app) -> list[ContentFile]:
     """(kind, path) of every persona and scenario file the app reads, trainer's own included."""
     from simulator.content import content_dirs
 
-    out: list[tuple[str, Path]] = []
+    out: list[ContentFile] = []
     for kind, folders in (("persona", app.persona_dirs), ("scenario", app.scenario_dirs)):
         seen: dict[str, Path] = {}
         for folder in folders or content_dirs(f"{kind}s"):
@@ -30,6 +42,18 @@ def content_files(app) -> list[tuple[str, Path]]:
                 seen.update({p.stem: p for p in sorted(folder.glob("*.yaml"))})
         out.extend((kind, path) for path in seen.values())
     return out
+
+
+class PreviewScreen(PracticeScreen):
+    """A trainer's trial conversation: Esc goes back to the author screen (or cancels a reply)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "back")]
+
+    def action_leave(self) -> None:
+        if self.busy:
+            self.action_cancel()
+        else:
+            self.dismiss()
 
 
 class AuthorScreen(BaseScreen):
@@ -42,38 +66,63 @@ class AuthorScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.files: list[tuple[str, Path]] = []
-        self.problems: dict[Path, list] = {}
-        self.warnings: dict[Path, list] = {}  # valid, but e.g. replaces a shipped persona
+        self.files: list[ContentFile] = []
+        self.problems: dict[Path, list[Problem]] = {}
+        self.warnings: dict[Path, list[Problem]] = {}  # valid, but e.g. replaces a shipped persona
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="author-main"):
             yield OptionList(id="files")
             with VerticalScroll(id="author-out"):
+                yield Static("", id="author-summary")
                 yield Static("", id="author-text")
         yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.action_validate()
+        self.read_files()
         self.query_one("#files", OptionList).focus()
 
+    @property
+    def library(self) -> Library:
+        return self.app.library
+
+    # --- v: read every file again --------------------------------------------------------------
+
     def action_validate(self) -> None:
-        """Re-read every file: the trainer edits them in their own editor meanwhile."""
+        """The trainer edited files meanwhile: read them again, and say what was found."""
+        self.read_files()
+        bad = sum(bool(p) for p in self.problems.values())
+        self.notify(self.summary().plain, severity="error" if bad else "information", timeout=6)
+
+    def read_files(self) -> None:
         from simulator.content import validate_paths
 
+        self.app.reload_library()
+        before = self.selected
         self.files = content_files(self.app)
         found = {path: validate_paths([path])[1] for _, path in self.files}
         self.problems = {path: [p for p in f if not p.warning] for path, f in found.items()}
         self.warnings = {path: [p for p in f if p.warning] for path, f in found.items()}
         options = self.query_one("#files", OptionList)
         options.clear_options()
-        for i, (kind, path) in enumerate(self.files):
-            options.add_option(Option(self.entry(kind, path), id=str(i)))
-        self.show(self.summary())
+        options.add_options([Option(self.entry(kind, path), id=str(i))
+                             for i, (kind, path) in enumerate(self.files)])
+        self.query_one("#author-summary", Static).update(self.summary())
         if self.files:
-            options.highlighted = next((i for i, (_, p) in enumerate(self.files)
-                                        if self.problems[p] or self.warnings[p]), 0)
+            options.highlighted = self._first_to_show(before)
+            self.show(self.describe(*self.files[options.highlighted]))
+
+    def _first_to_show(self, before: ContentFile | None) -> int:
+        """The first file with problems, else the one that was selected, else the first with
+        warnings, else the first: what the trainer needs to see after pressing v."""
+        paths = [path for _, path in self.files]
+        broken = next((i for i, p in enumerate(paths) if self.problems[p]), None)
+        if broken is not None:
+            return broken
+        if before and before[1] in paths:
+            return paths.index(before[1])
+        return next((i for i, p in enumerate(paths) if self.warnings[p]), 0)
 
     def entry(self, kind: str, path: Path) -> Text:
         """A file in the list: ✓ valid, ✗ problems, ! valid but it replaces a shipped one."""
@@ -84,25 +133,28 @@ class AuthorScreen(BaseScreen):
         return out + Text(f" ({self.tr('own_version')})", style="yellow") if warned else out
 
     def summary(self) -> Text:
+        """What the last read found: counts, then problems and warnings, or 'all valid'."""
         bad = [p for probs in self.problems.values() for p in probs]
         warned = [p for probs in self.warnings.values() for p in probs]
-        out = Text()
+        out = Text(self.tr("read_counts", personas=len(self.library.personas),
+                           scenarios=len(self.library.scenarios)) + "\n")
         if bad:
-            out.append(self.tr("problems", count=len(bad)) + "\n" + "\n".join(map(str, bad)) + "\n",
-                       style="red")
+            files = sum(bool(p) for p in self.problems.values())
+            out.append(self.tr("problems_in_files", count=len(bad), files=files), style="bold red")
         else:
-            out.append(self.tr("all_valid", count=len(self.files)) + "\n", style="green")
+            out.append(self.tr("all_valid", count=len(self.files)), style="green")
         if warned:
-            out.append(self.tr("warnings", count=len(warned)) + "\n" + "\n".join(map(str, warned)),
-                       style="yellow")
-        return out
+            out.append("\n" + self.tr("warnings", count=len(warned)), style="yellow")
+        return out + "\n"
 
     def show(self, text: Text | str) -> None:
         # Problems quote what trainers wrote ("[/]" included): plain text, never markup.
         self.query_one("#author-text", Static).update(Text(text) if isinstance(text, str) else text)
 
     @property
-    def selected(self) -> tuple[str, Path] | None:
+    def selected(self) -> ContentFile | None:
+        if not self.is_mounted or not self.files:
+            return None
         index = self.query_one("#files", OptionList).highlighted
         return self.files[index] if index is not None and index < len(self.files) else None
 
@@ -117,56 +169,94 @@ class AuthorScreen(BaseScreen):
         if problems:
             out.append(f"{self.tr('invalid')}:\n", style="bold red")
             for problem in problems:
-                out.append(f"{problem}\n", style="red")
+                out.append(f"{problem_text(problem, self.lang)}\n", style="red")
             return out
         out.append(f"{self.tr('valid')}\n", style="green")
         for warning in self.warnings.get(path, []):
-            out.append(f"{warning}\n", style="yellow")
-        lib = self.app.library
-        item = (lib.personas if kind == "persona" else lib.scenarios).get(path.stem)
-        if item is not None and kind == "persona":
-            out.append(f"{label(item.name, self.lang)}: {label(item.description, self.lang)}")
-        elif item is not None:
+            out.append(f"{problem_text(warning, self.lang)}\n", style="yellow")
+        lib = self.library
+        if kind == "persona" and path.stem in lib.personas:
+            item = lib.personas[path.stem]
+            out.append(f"{label(item.name, self.lang)}: {label(item.description, self.lang)}\n")
+            partners = [label(lib.scenarios[s].title, self.lang) for s in lib.scenarios_for(path.stem)]
+            runs = persona_checks(lib, path.stem)
+        elif kind == "scenario" and path.stem in lib.scenarios:
+            item = lib.scenarios[path.stem]
             out.append(f"{label(item.title, self.lang)}\n{label(item.situation, self.lang)}\n")
-            out.append(f"checks: {len(item.checks)}")
+            partners = [label(lib.personas[p].name, self.lang) for p in lib.personas_for(path.stem)]
+            runs = scenario_checks(lib, path.stem)
+        else:
+            return out
+        which = "scenarios_of" if kind == "persona" else "personas_of"
+        out.append(f"{self.tr(which)}: {', '.join(partners) or '-'}\n")
+        out.append(self.tr("check_count", count=len(runs)))
         return out
 
-    def action_run_checks(self) -> None:
+    def _usable(self) -> tuple[str, str] | None:
+        """(kind, id) of the selected file when it loaded; else say why nothing can run."""
         chosen = self.selected
-        if not chosen or chosen[0] != "scenario" or self.problems.get(chosen[1]):
+        if not chosen:
+            return None
+        kind, path = chosen
+        if self.problems.get(path):
+            self.show(Text(self.tr("fix_first"), style="red"))
+            return None
+        if path.stem not in (self.library.personas if kind == "persona" else self.library.scenarios):
+            self.show(Text(self.tr("not_read_yet"), style="yellow"))
+            return None
+        return kind, path.stem
+
+    # --- c: run checks -------------------------------------------------------------------------
+
+    def action_run_checks(self) -> None:
+        usable = self._usable()
+        if usable is None:
             return
-        scenario = self.app.library.scenarios.get(chosen[1].stem)
-        if scenario is None or not scenario.checks:
-            self.show(self.tr("no_checks"))
+        kind, ident = usable
+        if kind == "persona":
+            runs = persona_checks(self.library, ident)
+            empty = self.tr("persona_no_checks", persona=ident)
+        else:
+            runs, empty = scenario_checks(self.library, ident), self.tr("no_checks")
+        if not runs:
+            self.show(empty)
             return
-        self.show("…")
-        self.run_checks(chosen[1].stem)
+        self.show(self.tr("checks_running", count=len(runs)))
+        self.run_checks(runs)
 
     @work(thread=True, exclusive=True, group="checks", exit_on_error=False)
-    def run_checks(self, scenario_id: str) -> None:
-        from simulator.ui.checks import check_results
-
+    def run_checks(self, runs: list[CheckRun]) -> None:
         try:
-            text = check_results(self.app, scenario_id, self.lang)
+            text = check_results(self.library, runs, lambda: self.app.hub.scorer, self.lang)
         except Exception as err:  # noqa: BLE001 - the check runner is the engine's; show what went wrong
             text = Text(self.tr("checks_unavailable", error=err), style="red")
         self.app.call_from_thread(self.show, text)
 
-    def action_preview(self) -> None:
-        """A quick practice conversation with the selected persona (or a scenario's first one)."""
-        from simulator.ui.screens.practice import PracticeScreen
+    # --- p: preview ----------------------------------------------------------------------------
 
-        chosen = self.selected
-        lib = self.app.library
-        if not chosen or chosen[1].stem not in (lib.personas | lib.scenarios):
+    def action_preview(self) -> None:
+        """A trial conversation: the trainer picks the scenario (or persona) that goes with it."""
+        usable = self._usable()
+        if usable is None:
             return
-        kind, ident = chosen[0], chosen[1].stem
+        kind, ident = usable
+        lib = self.library
         if kind == "persona":
-            scenarios = lib.scenarios_for(ident)
-            pair = (ident, scenarios[0]) if scenarios else None
+            choices = [(s, label(lib.scenarios[s].title, self.lang)) for s in lib.scenarios_for(ident)]
+            title, missing = self.tr("pick_scenario"), self.tr("no_scenario")
+            pair = lambda other: (ident, other)
         else:
-            personas = lib.personas_for(ident)
-            pair = (personas[0], ident) if personas else None
-        if pair:
-            self.app.push_screen(PracticeScreen(persona_id=pair[0], scenario_id=pair[1],
-                                                trainee="preview", mode="practice"))
+            choices = [(p, label(lib.personas[p].name, self.lang)) for p in lib.personas_for(ident)]
+            title, missing = self.tr("pick_persona"), self.tr("no_persona")
+            pair = lambda other: (other, ident)
+        if not choices:
+            self.show(missing)
+        elif len(choices) == 1:
+            self.start_preview(*pair(choices[0][0]))
+        else:
+            self.app.push_screen(BehaviourPicker(title, choices),
+                                 lambda other: other and self.start_preview(*pair(other)))
+
+    def start_preview(self, persona_id: str, scenario_id: str) -> None:
+        self.app.push_screen(PreviewScreen(persona_id=persona_id, scenario_id=scenario_id,
+                                           trainee="preview", mode="practice"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 
-from simulator.ui.i18n import STRINGS, t
+from simulator.ui.i18n import STRINGS, TEXTUAL_KEYS, t
 
 
 class BaseScreen(Screen):
@@ -30,10 +31,16 @@ class BaseScreen(Screen):
         if self.is_mounted:
             self.refresh_bindings()
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """What the footer shows: also the keys Textual describes itself ("Dismiss menu")."""
+        return {key: active._replace(binding=self._localized(active.binding))
+                for key, active in super().active_bindings.items()}
+
     def _localized(self, binding):
         key = _KEY_OF.get(binding.description)
         return replace(binding, description=self.tr(key)) if key else binding
 
 
 # description (an i18n key, or a text it was localized to earlier) -> i18n key
-_KEY_OF = {text: key for key, pair in STRINGS.items() for text in (key, *pair)}
+_KEY_OF = {text: key for key, pair in STRINGS.items() for text in (key, *pair)} | TEXTUAL_KEYS

@@ -2,60 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+import asyncio
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from simulator.engine.actor import ReplyCancelled
 from simulator.ui.i18n import label
-from simulator.ui.names import field
 from simulator.ui.screens.base import BaseScreen
+from simulator.ui.screens.exchange import (
+    Exchange,
+    ReplyChunk,
+    ReplyComplete,
+    ReplyFailed,
+    ReplyStarted,
+    TraineeScored,
+)
 from simulator.ui.widgets.chat import ChatItem, ChatView
+from simulator.ui.widgets.confirm import Confirm
 from simulator.ui.widgets.feedback import FeedbackPanel
 from simulator.ui.widgets.mood import MoodPanel
 from simulator.ui.widgets.status import StatusLine
 
+if TYPE_CHECKING:
+    from simulator.engine.session import PracticeSession
 
-class TraineeScored(Message):
-    def __init__(self, turn: Any) -> None:
-        super().__init__()
-        self.turn = turn
-
-
-class ReplyStarted(Message):
-    pass
-
-
-class ReplyChunk(Message):
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
-class ReplyComplete(Message):
-    def __init__(self, reply: Any) -> None:
-        super().__init__()
-        self.reply = reply
-
-
-class ReplyFailed(Message):
-    """The exchange did not happen (error or Escape); the trainee's draft goes back in the input."""
-
-    def __init__(self, draft: str, said: bool, error: str | None) -> None:
-        super().__init__()
-        self.draft, self.said, self.error = draft, said, error
-
-
-@dataclass
-class Exchange:
-    text: str
-    items: int  # chat items this exchange added (trainee line + tenant reply)
+HELP_KEYS = ("hint", "retry")  # help during the talk: practice mode only
 
 
 class PracticeScreen(BaseScreen):
@@ -72,15 +50,16 @@ class PracticeScreen(BaseScreen):
         self.consent = consent
         self.persona_id, self.scenario_id = persona_id, scenario_id
         self.trainee, self.mode = trainee, mode
-        self.session: Any = None
+        self.session: PracticeSession | None = None  # None while the models still load
         self.busy = False
         self.exchanges: list[Exchange] = []
         self._reply_item: ChatItem | None = None
 
     def compose(self) -> ComposeResult:
         scenario = self.app.library.scenarios[self.scenario_id]
-        yield Static(f"[b]{self.tr('briefing')}:[/b] {label(scenario.briefing, self.lang)}",
-                     id="briefing")
+        # all of it, sized to its text: the end of a briefing often holds what matters
+        yield Static(Text.assemble((f"{self.tr('briefing')}: ", "bold"),
+                                   label(scenario.briefing, self.lang)), id="practice-briefing")
         with Horizontal(id="practice-main"):
             yield ChatView(id="chat")
             with Vertical(id="side"):
@@ -91,18 +70,46 @@ class PracticeScreen(BaseScreen):
         yield Footer()
 
     async def on_mount(self) -> None:
+        persona = self.app.library.personas[self.persona_id]
+        self.tenant_name = label(persona.name, self.lang)
+        self.mood.display = False  # until the door opens; in assessment not at all
+        if self.app.warm_up_models and not self.app.hub.ready.is_set():
+            # A session needs the scorer: wait for it off the event loop, the screen stays alive.
+            self._lock(True, "models_loading")
+            self.wait_for_models()
+        else:
+            await self.begin()
+
+    @work(exclusive=True, group="session", exit_on_error=False)
+    async def wait_for_models(self) -> None:
+        await asyncio.to_thread(self.app.hub.ready.wait)
+        await self.begin()
+        self._lock(False)
+
+    async def begin(self) -> None:
+        """The session, and the tenant opening the door."""
         self.session = self.app.session_factory(
             library=self.app.library, persona_id=self.persona_id, scenario_id=self.scenario_id,
             lang=self.lang, trainee=self.trainee, mode=self.mode, consent=self.consent,
             store=self.app.store,
         )
-        persona = self.app.library.personas[self.persona_id]
-        self.tenant_name = label(persona.name, self.lang)
         await self.chat.add("tenant", self.tenant_name, self.session.opening)
         self.mood.show(self.session.state, self.session.stance)
-        if self.mode == "assessment":
+        # no help until the report in assessment: not even the tenant's mood
+        self.mood.display = not self.assessment
+        if self.assessment:
             self.feedback.show_note(self.tr("assessment_note"))
         self.query_one("#say", Input).focus()
+
+    @property
+    def assessment(self) -> bool:
+        return self.mode == "assessment"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No retry and no tip in assessment or once the tenant has said the last word: the keys
+        are gone from the footer, not just refused."""
+        ended = self.session is not None and self.session.finished
+        return not ((self.assessment or ended) and action in HELP_KEYS)
 
     @property
     def chat(self) -> ChatView:
@@ -123,15 +130,20 @@ class PracticeScreen(BaseScreen):
     def palette_commands(self):
         from textual.app import SystemCommand
 
-        for action in ("hint", "retry", "end"):
+        for action in ("end",) if self.assessment else (*HELP_KEYS, "end"):
             yield SystemCommand(self.tr(action), self.tr(action), getattr(self, f"action_{action}"))
 
     # --- the exchange: trainee line -> scorer/director -> streamed tenant reply ---------------
 
     @on(Input.Submitted, "#say")
     async def send(self, event: Input.Submitted) -> None:
+        if self.session is None:
+            return
+        if self.session.finished:
+            self.open_report()  # "Enter for the report" after the tenant's last line
+            return
         text = event.value.strip()
-        if not text or self.busy or self.session.finished:
+        if not text or self.busy:
             return
         self._lock(True)
         self.say_input.value = ""
@@ -147,7 +159,7 @@ class PracticeScreen(BaseScreen):
         try:
             turn = self.session.say(text)
         except Exception as err:  # noqa: BLE001 - the scorer (or the store) failed mid-way
-            said = bool(getattr(self.session, "awaiting_reply", False))
+            said = self.session.awaiting_reply
             self.post_message(ReplyFailed(text, said, str(err)))
             return
         self.post_message(TraineeScored(turn))
@@ -161,7 +173,7 @@ class PracticeScreen(BaseScreen):
                 should_stop=lambda: worker.is_cancelled,
             )
         except Exception as err:  # noqa: BLE001 - the engine falls back to authored lines; this is a last resort
-            cancelled = type(err).__name__ == "ReplyCancelled"
+            cancelled = isinstance(err, ReplyCancelled)
             self.post_message(ReplyFailed(text, True, None if cancelled else str(err)))
             return
         if worker.is_cancelled:
@@ -171,9 +183,9 @@ class PracticeScreen(BaseScreen):
 
     def on_trainee_scored(self, message: TraineeScored) -> None:
         turn = message.turn
-        self.mood.show(field(turn, "state"), field(turn, "stance"))
-        if self.mode == "practice":
-            self.feedback.show_feedback(field(turn, "feedback"), field(turn, "behaviours"))
+        self.mood.show(turn.state, turn.stance)
+        if not self.assessment:
+            self.feedback.show_feedback(turn.feedback, turn.behaviours)
 
     async def on_reply_started(self, message: ReplyStarted) -> None:
         self._reply_item = await self.chat.add("tenant", self.tenant_name, "")
@@ -186,12 +198,18 @@ class PracticeScreen(BaseScreen):
     async def on_reply_complete(self, message: ReplyComplete) -> None:
         reply = message.reply
         if self._reply_item is not None:
-            await self._reply_item.finish(field(reply, "text", default=""))
+            await self._reply_item.finish(reply.text)
         self._reply_item = None
         self.mood.show(self.session.state, self.session.stance)
         self._lock(False)
         if self.session.finished:
-            self.open_report()
+            await self.show_ended()
+
+    async def show_ended(self) -> None:
+        """The tenant's last line stays in view; the trainee goes to the report when ready."""
+        await self.chat.add_note(self.tr("conversation_done"))
+        self.say_input.placeholder = self.tr("conversation_done")
+        self.refresh_bindings()
 
     async def on_reply_failed(self, message: ReplyFailed) -> None:
         if message.said:
@@ -206,10 +224,10 @@ class PracticeScreen(BaseScreen):
         else:
             self.notify(self.tr("reply_cancelled"))
 
-    def _lock(self, locked: bool) -> None:
+    def _lock(self, locked: bool, waiting_for: str = "tenant_typing") -> None:
         self.busy = locked
         self.say_input.disabled = locked
-        self.say_input.placeholder = self.tr("tenant_typing" if locked else "say_placeholder")
+        self.say_input.placeholder = self.tr(waiting_for if locked else "say_placeholder")
         if not locked:
             self.say_input.focus()
 
@@ -220,20 +238,23 @@ class PracticeScreen(BaseScreen):
     # --- keys ------------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        if self.busy:
+        if self.session is None:
+            self.app.action_start()  # still waiting for the models: the trainee may leave
+        elif self.busy:
             self.workers.cancel_group(self, "tenant")
 
     def action_hint(self) -> None:
-        if self.busy or self.session.finished:
-            return
-        if self.mode != "practice":
-            self.notify(self.tr("assessment_note"))
+        if self.busy or self.session.finished or self.assessment:
             return
         self.feedback.show_hint(self.session.hint())
 
     async def action_retry(self) -> None:
-        if self.busy or not self.exchanges:
-            self.notify(self.tr("nothing_to_retry")) if not self.exchanges else None
+        if self.assessment:
+            return
+        if self.busy or self.session.finished:
+            return  # the tenant has said the last word; the report is next
+        if not self.exchanges:
+            self.notify(self.tr("nothing_to_retry"))
             return
         self.session.rewind()
         text = self.exchanges[-1].text
@@ -246,9 +267,21 @@ class PracticeScreen(BaseScreen):
     def action_end(self) -> None:
         if self.busy:
             return
-        if not self.session.finished:
+        if self.session.finished:
+            self.open_report()
+        elif not self.session.trainee_turns:
+            question = Confirm(self.tr("end_empty"), self.tr("end_empty_yes"),
+                               self.tr("end_empty_no"))
+            self.app.push_screen(question, self._end_empty)
+        else:
             self.session.end("ended")
-        self.open_report()
+            self.open_report()
+
+    def _end_empty(self, stop: bool | None) -> None:
+        """Nothing was said: no report, and the engine keeps no empty session."""
+        if stop:
+            self.session.end("ended")
+            self.app.action_start()
 
     def open_report(self) -> None:
         from simulator.ui.screens.report import ReportScreen

@@ -3,31 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Sparkline, Static
+from textual.widgets import Button, Footer, Static
 
-from simulator.ui.names import behaviour_name, field, is_negative
+from scoring.feedback import SessionReport
+from simulator.ui.names import behaviour_name, is_negative
 from simulator.ui.screens.base import BaseScreen
-from simulator.ui.widgets.mood import value_of
+from simulator.ui.widgets.chart import MoodChart
 from simulator.ui.widgets.status import StatusLine
 
+if TYPE_CHECKING:
+    from simulator.engine.session import PracticeSession
+
 RUBRIC_NAMES = {"listening": ("Luisteren", "Listening"), "hospitality": ("Gastvrijheid", "Hospitality")}
-
-
-def mood_points(session: Any, report: Any) -> list[tuple[float, float]]:
-    """(irritation, trust) at the door and after every trainee turn."""
-    points = field(report, "timeline", "mood", default=None)
-    if points:
-        return [(float(value_of(p, "irritation")), float(value_of(p, "trust"))) for p in points]
-    start = field(field(session, "director", default=None), "opening", default=None)
-    states = ([field(start, "state")] if start is not None else []) + [
-        t.state for t in field(session, "trainee_turns", default=[]) or []]
-    return [(float(value_of(s, "irritation")), float(value_of(s, "trust"))) for s in states if s]
 
 
 class ReportScreen(BaseScreen):
@@ -37,27 +30,21 @@ class ReportScreen(BaseScreen):
         Binding("escape", "to_start", "to_start"),
     ]
 
-    def __init__(self, session: Any, *, persona_id: str, scenario_id: str, trainee: str,
-                 mode: str, consent: bool = False) -> None:
+    def __init__(self, session: PracticeSession, *, persona_id: str, scenario_id: str,
+                 trainee: str, mode: str, consent: bool = False) -> None:
         super().__init__()
         self.session = session
         self.setup = {"persona_id": persona_id, "scenario_id": scenario_id,
                       "trainee": trainee, "mode": mode, "consent": consent}
-        self.report: Any = None
+        self.report: SessionReport = session.report()
         self.exported: Path | None = None
 
     def compose(self) -> ComposeResult:
-        self.report = self.session.report()
-        points = mood_points(self.session, self.report)
         with VerticalScroll(id="report-body"):
             yield Static(self.headline(), id="headline")
             yield Static(self.rubric_scores(), id="rubric-scores")
-            yield Static(self.tr("mood_chart") + ": " + self.series(p[0] for p in points),
-                         classes="chart-label")
-            yield Sparkline([p[0] for p in points], id="irritation-chart")
-            yield Static(self.tr("trust_chart") + ": " + self.series(p[1] for p in points),
-                         classes="chart-label")
-            yield Sparkline([p[1] for p in points], id="trust-chart")
+            yield Static(self.tr("mood_over_time"), classes="chart-label")
+            yield MoodChart(self.report.timeline, self.lang, id="mood-chart")
             yield Static(self.behaviours(), id="behaviours")
         with Horizontal(id="report-actions"):
             yield Button(self.tr("again"), id="again", variant="primary")
@@ -67,57 +54,44 @@ class ReportScreen(BaseScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#again", Button).focus()
-
-    @staticmethod
-    def series(values) -> str:
-        return " ".join(f"{v:.0f}" for v in values)
+        # The report is read first: PageDown/arrows scroll it at once; o/x/Esc act from here.
+        self.query_one("#report-body", VerticalScroll).focus()
 
     def headline(self) -> Text:
-        outcome = field(self.report, "outcome", default=None) or self.session.outcome
         try:
-            word = self.tr(f"outcome_{outcome}")
+            word = self.tr(f"outcome_{self.report.outcome}")
         except KeyError:
-            word = str(outcome)
-        rating = field(self.report, "rating", "tenant_rating", default=None)
+            word = self.report.outcome
         out = Text(f"{self.tr('report')} — ", style="bold")
         out.append(f"{self.tr('outcome')}: {word}", style="bold")
-        if rating is not None:
-            out.append(f"   {self.tr('rating')}: ")
-            out.append(f"{rating}/10", style="bold reverse")
+        out.append(f"   {self.tr('rating')}: ")
+        out.append(f"{self.report.tenant_rating}/10", style="bold reverse")
         return out
 
     def rubric_scores(self) -> Text:
-        scores = field(self.report, "rubric_scores", "scores", default=None) or {}
         out = Text(f"{self.tr('scores')}: ")
-        for rubric, value in scores.items():
+        for rubric, value in self.report.rubric_scores.items():
             names = RUBRIC_NAMES.get(rubric, (rubric, rubric))
             out.append(f"{names[1] if self.lang == 'en' else names[0]} ", style="bold")
-            out.append(f"{float(value):.0f}%   ")
+            out.append(f"{value:.0f}%   ")
         return out
 
     def behaviours(self) -> Text:
         """Shown behaviours with the trainee's own words; missing ones with an example."""
         out = Text(f"{self.tr('behaviours')}\n", style="bold")
-        items = field(self.report, "behaviours", default=None) or {}
-        for item in items.values() if isinstance(items, dict) else items:
-            bid = str(field(item, "behaviour", default="?"))
-            shown = bool(field(item, "count", default=0))
-            missing = bool(field(item, "missing", default=False))
-            if not (shown or missing):
+        for item in self.report.behaviours.values():
+            if not (item.count or item.missing):
                 continue
-            good = shown != is_negative(bid)
+            good = bool(item.count) != is_negative(item.behaviour)
             out.append("✓ " if good else "✗ ", style="green" if good else "red")
-            out.append(behaviour_name(bid, self.lang), style="bold")
-            quotes = [q[1] if isinstance(q, (tuple, list)) else q
-                      for q in field(item, "quotes", default=None) or []]
-            if shown:
-                out.append(": " + " ".join(f"“{q}”" for q in quotes[:2]), style="italic")
+            out.append(behaviour_name(item.behaviour, self.lang), style="bold")
+            if item.count:
+                quotes = [sentence for _, sentence in item.quotes[:2]]
+                out.append(": " + " ".join(f"“{q}”" for q in quotes), style="italic")
             else:
                 out.append(f" — {self.tr('missing')}", style="dim")
-                example = field(item, "example", default=None)
-                if example:
-                    out.append(f"\n    {self.tr('example')}: “{example}”", style="cyan")
+                if item.example:
+                    out.append(f"\n    {self.tr('example')}: “{item.example}”", style="cyan")
             out.append("\n")
         return out
 
@@ -137,7 +111,7 @@ class ReportScreen(BaseScreen):
         """The session's HTML report from the store, written where the trainee can find it."""
         from simulator import paths
 
-        store, sid = self.app.store, getattr(self.session, "session_id", None)
+        store, sid = self.app.store, self.session.session_id
         if store is None or sid is None:
             self.notify(self.tr("no_store"), severity="warning")
             return

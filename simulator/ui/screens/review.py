@@ -1,4 +1,6 @@
-"""Review (team leader): sessions with filters, a transcript with badges, overrides, comments, κ."""
+"""Review (team leader): sessions with filters, a transcript with badges, overrides, comments, κ,
+and a trainee's progress as a line chart. Judgements and comments carry the reviewer's own name,
+asked when the screen first opens and remembered between runs (`n` changes it)."""
 
 from __future__ import annotations
 
@@ -9,22 +11,26 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Select, Sparkline, Static
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Select, Static
 
-from scoring.behaviours import BEHAVIOURS
 from simulator.ui.i18n import label
 from simulator.ui.names import behaviour_name
-from simulator.ui.prefs import load_prefs
+from simulator.ui.prefs import load_prefs, save_prefs
+from simulator.ui.screens import review_rows as rows
 from simulator.ui.screens.base import BaseScreen
+from simulator.ui.widgets.name_question import NameQuestion
 from simulator.ui.widgets.picker import BehaviourPicker
+from simulator.ui.widgets.progress_chart import ProgressChart
 from simulator.ui.widgets.status import StatusLine
+from simulator.ui.widgets.transcript import ReviewTranscript, RowMeaning
+from simulator.vocabulary import BEHAVIOURS
 
-
-def session_score(session: dict) -> float | None:
-    """Mean of the per-rubric scores (0-100) stored when the session ended."""
-    scores = session.get("scores") or {}
-    values = [float(v) for v in scores.values() if isinstance(v, (int, float))]
-    return sum(values) / len(values) if values else None
+# Which keys each view offers (the footer shows only these; 80 columns hold no more).
+KEYS_OF_VIEW = {
+    "review-list": {"kappa_table", "chart", "change_reviewer", "back"},
+    "review-chart": {"chart", "back"},
+    "review-detail": {"agree", "disagree", "missed", "change_reviewer", "back"},
+}
 
 
 class ReviewScreen(BaseScreen):
@@ -33,22 +39,43 @@ class ReviewScreen(BaseScreen):
         Binding("d", "disagree", "disagree"),
         Binding("m", "missed", "missed"),
         Binding("k", "kappa_table", "kappa_table"),
+        Binding("g", "chart", "chart"),
+        Binding("n", "change_reviewer", "reviewer"),
         Binding("escape", "back", "back"),
     ]
+    DEFAULT_CSS = """
+    ReviewScreen #review-switch { height: 1fr; }
+    ReviewScreen #progress-label { padding: 0 1; }
+    ReviewScreen #session-facts { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
+    ReviewScreen #detail-head { height: auto; max-height: 2; }
+    ReviewScreen #review-chart { height: 1fr; }
+    ReviewScreen #chart { height: 1fr; }
+    """
 
     def __init__(self) -> None:
         super().__init__()
-        self.reviewer = load_prefs().get("trainee") or "teamleider"
+        self.reviewer: str = load_prefs().get("reviewer") or ""
         self.sessions: list[dict] = []
         self.session: dict | None = None
-        # transcript row -> (trainee turn number, behaviour or None for the turn's own row);
-        # None for the tenant's rows
-        self.rows: list[tuple[int, str | None] | None] = []
         self.kappa_detail = False
+        self.chart_trainee: str | None = None
 
     @property
     def store(self) -> Any:
         return self.app.store
+
+    @property
+    def transcript(self) -> ReviewTranscript:
+        return self.query_one("#turns", ReviewTranscript)
+
+    @property
+    def rows(self) -> list[RowMeaning]:
+        """What each transcript row is: (trainee turn number, behaviour or None), None: tenant."""
+        return self.transcript.meanings
+
+    @property
+    def view(self) -> str:
+        return str(self.query_one("#review-switch", ContentSwitcher).current)
 
     def compose(self) -> ComposeResult:
         lib = self.app.library
@@ -63,24 +90,53 @@ class ReviewScreen(BaseScreen):
                     yield Input(placeholder=self.tr("filter_date"), id="f-date", compact=True)
                     yield Input(placeholder=self.tr("filter_text"), id="f-text", compact=True)
                 yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="session-facts")
                 yield Static("", id="kappa")
                 yield Static("", id="progress-label", classes="chart-label")
-                yield Sparkline([], id="progress")
+            with Vertical(id="review-chart"):
+                yield ProgressChart(id="chart")
             with Vertical(id="review-detail"):
                 yield Static("", id="detail-head", classes="title")
-                yield DataTable(id="turns", cursor_type="row")
-                yield Input(placeholder=self.tr("comment"), id="comment", compact=True)
+                yield ReviewTranscript(id="turns")
+                yield Input(id="comment", compact=True)
                 yield Static("", id="comments", classes="note")
         yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        table.add_columns(self.tr("date"), self.tr("filter_trainee"), self.tr("persona"),
-                          self.tr("scenario"), self.tr("outcome"), "%")
-        self.query_one("#turns", DataTable).add_columns("#", "", self.tr("transcript"))
         self.refresh_sessions()
-        table.focus()
+        self.query_one("#sessions", DataTable).focus()
+        self.show_reviewer()
+        if not self.reviewer:
+            self.action_change_reviewer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {b.action for b in self.BINDINGS if isinstance(b, Binding)}:
+            return action in KEYS_OF_VIEW.get(self.view, set())
+        return True
+
+    def switch_to(self, view: str) -> None:
+        self.query_one("#review-switch", ContentSwitcher).current = view
+        self.refresh_bindings()
+
+    # --- who reviews -------------------------------------------------------------------------
+
+    def action_change_reviewer(self) -> None:
+        """Ask the reviewer's name (on first use it must be given: Esc leaves the screen)."""
+        def chosen(name: str | None) -> None:
+            if name:
+                self.reviewer = name
+                save_prefs(reviewer=name)
+                self.show_reviewer()
+            elif not self.reviewer:
+                self.app.action_start()
+
+        self.app.push_screen(NameQuestion(self.tr("who_reviews"), self.tr("who_reviews_note"),
+                                          proposal=self.reviewer,
+                                          placeholder=self.tr("reviewer_placeholder")), chosen)
+
+    def show_reviewer(self) -> None:
+        self.query_one("#comment", Input).placeholder = self.tr("comment_as", name=self.reviewer)
 
     # --- the list ----------------------------------------------------------------------------
 
@@ -96,80 +152,75 @@ class ReviewScreen(BaseScreen):
                 "scenario_id": chosen("#f-scenario"), "since": text("#f-date"),
                 "search": text("#f-text")}
 
+    def visible(self, **filters) -> list[dict]:
+        """Shared sessions with at least one trainee turn (the store's rule), newest first."""
+        from simulator.store.review import Viewer, list_visible
+
+        viewer = Viewer(reviewer=self.reviewer, trainee=filters.pop("trainee", None))
+        return list_visible(self.store, viewer, **filters)
+
     def refresh_sessions(self) -> None:
         table = self.query_one("#sessions", DataTable)
-        table.clear()
+        table.clear(columns=True)
         if self.store is None:
             self.query_one("#kappa", Static).update(self.tr("no_store"))
             return
-        from simulator.store.review import Viewer, list_visible
-
-        filters = self.filters()
-        viewer = Viewer(reviewer=self.reviewer, trainee=filters.pop("trainee"))
-        self.sessions = list_visible(self.store, viewer, **filters)
+        widths = rows.column_widths(self.size.width or 80)
+        for column in rows.COLUMNS:
+            head = self.tr(rows.HEADS[column]) if column in rows.HEADS else "%"
+            table.add_column(rows.short(head, widths[column]), width=widths[column])
+        self.sessions = self.visible(**self.filters())
         for s in self.sessions:
-            score = session_score(s)
-            table.add_row(s["started"][:10], Text(s["trainee"]), Text(s["persona_id"]),
-                          Text(s["scenario_id"]),
-                          self.outcome_word(s.get("outcome")),
-                          "" if score is None else f"{score:.0f}", key=s["id"])
+            table.add_row(*rows.table_cells(s, self.app.library, self.lang, widths), key=s["id"])
         self.show_kappa()
-        self.show_progress(self.sessions[0]["trainee"] if self.sessions else None)
+        self.show_highlighted(0)
 
-    def outcome_word(self, outcome: str | None) -> str:
-        key = f"outcome_{outcome or 'unfinished'}"
-        try:
-            return self.tr(key)
-        except KeyError:
-            return str(outcome)
+    def show_highlighted(self, row: int) -> None:
+        """The line under the table and the progress line follow the highlighted session."""
+        session = self.sessions[row] if 0 <= row < len(self.sessions) else None
+        facts = rows.facts(session, self.app.library, self.lang) if session else ""
+        self.query_one("#session-facts", Static).update(facts)
+        self.show_progress(session["trainee"] if session else None)
 
     def show_kappa(self) -> None:
-        from simulator.store.agreement import KAPPA_MIN, agreement
+        from simulator.store.agreement import agreement
 
-        result = agreement(self.store)
-        lines = [self.kappa_line(self.tr("overall"), result["overall"])]
-        if self.kappa_detail:
-            lines += [self.kappa_line(behaviour_name(b, self.lang), row, short=True)
-                      for b, row in result["behaviours"].items() if row["items"]]
-        elif result["overall"]["items"] >= KAPPA_MIN:
-            lines[0] += "   " + self.tr("kappa_more")
+        lines = rows.kappa_lines(agreement(self.store), self.kappa_detail, self.lang)
         widget = self.query_one("#kappa", Static)
         widget.styles.height = len(lines)
         widget.update(Text("\n".join(lines)))  # behaviour names come from trainers' files
 
-    def kappa_line(self, name: str, row: dict, short: bool = False) -> str:
-        """Cohen's κ of one row, or how many judgements it still lacks; `short` for the table."""
-        from simulator.store.agreement import KAPPA_MIN
-
-        n = row["items"]
-        few = row["kappa"] is None or n < KAPPA_MIN
-        if short:
-            value = self.tr("too_few", n=n, least=KAPPA_MIN) if few else f"κ = {row['kappa']:.2f} ({n})"
-            return f"  {name:<26} {value}"
-        if few:
-            return self.tr("kappa_none", name=name, n=n, least=KAPPA_MIN)
-        return self.tr("kappa", name=name, kappa=f"{row['kappa']:.2f}", n=n)
-
     def action_kappa_table(self) -> None:
-        if self.query_one("#review-switch", ContentSwitcher).current == "review-list":
+        if self.view == "review-list":
             self.kappa_detail = not self.kappa_detail
             self.show_kappa()
 
     def show_progress(self, trainee: str | None) -> None:
-        """The highlighted trainee's session scores, oldest first."""
-        from simulator.store.review import Viewer, list_visible
-
-        label_widget = self.query_one("#progress-label", Static)
-        spark = self.query_one("#progress", Sparkline)
+        """One line: the highlighted trainee's session scores, oldest first; `g` draws them."""
+        self.chart_trainee = trainee
+        widget = self.query_one("#progress-label", Static)
         if not trainee:
-            label_widget.update(self.tr("no_sessions"))
-            spark.data = []
+            widget.update(self.tr("no_sessions"))
             return
-        rows = list_visible(self.store, Viewer(reviewer=self.reviewer, trainee=trainee))
-        scores = [s for s in (session_score(r) for r in reversed(rows)) if s is not None]
-        shown = " → ".join(f"{s:.0f}" for s in scores[-8:])
-        label_widget.update(Text(f"{self.tr('progress', trainee=trainee)}: {shown}"))
-        spark.data = scores
+        scores = [rows.session_score(r) for r in reversed(self.visible(trainee=trainee))]
+        shown = " → ".join(f"{s:.0f}" for s in scores[-8:] if s is not None)
+        widget.update(Text(f"{self.tr('progress', trainee=trainee)}: {shown}   "
+                           f"{self.tr('chart_hint')}"))
+
+    def action_chart(self) -> None:
+        """Toggle the line chart of the highlighted trainee's progress."""
+        if self.view == "review-chart":
+            self.switch_to("review-list")
+            self.query_one("#sessions", DataTable).focus()
+            return
+        if self.view != "review-list" or not self.chart_trainee:
+            return
+        points = rows.progress_points(self.visible(trainee=self.chart_trainee))
+        title = self.tr("progress_chart", trainee=self.chart_trainee)
+        if not points:
+            title += " — " + self.tr("no_scores")
+        self.switch_to("review-chart")
+        self.query_one(ProgressChart).show(points, self.lang, title, self.tr("session_axis"))
 
     @on(Input.Submitted, "#filters Input")
     @on(Input.Changed, "#filters Input")
@@ -179,71 +230,39 @@ class ReviewScreen(BaseScreen):
 
     @on(DataTable.RowHighlighted, "#sessions")
     def _highlight(self, event: DataTable.RowHighlighted) -> None:
-        if 0 <= event.cursor_row < len(self.sessions):
-            self.show_progress(self.sessions[event.cursor_row]["trainee"])
+        self.show_highlighted(event.cursor_row)
 
     @on(DataTable.RowSelected, "#sessions")
     def _open(self, event: DataTable.RowSelected) -> None:
         self.open_session(self.sessions[event.cursor_row])
 
+    def on_resize(self) -> None:
+        if self.store is None:
+            return
+        if self.view == "review-detail":
+            self.fill_transcript()
+        else:
+            row = self.query_one("#sessions", DataTable).cursor_row
+            self.refresh_sessions()
+            self.query_one("#sessions", DataTable).move_cursor(row=row)
+
     # --- one session -------------------------------------------------------------------------
 
     def open_session(self, session: dict) -> None:
         self.session = session
-        self.query_one("#review-switch", ContentSwitcher).current = "review-detail"
-        self.query_one("#detail-head", Static).update(Text(
-            f"{session['trainee']} · {session['persona_id']} · {session['scenario_id']} · "
-            f"{session['started'][:16].replace('T', ' ')} · {self.outcome_word(session.get('outcome'))}"))
+        self.switch_to("review-detail")
+        self.query_one("#detail-head", Static).update(
+            rows.facts(session, self.app.library, self.lang))
         self.fill_transcript()
         self.show_comments()
-        self.query_one("#turns", DataTable).focus()
+        self.transcript.focus()
 
     def fill_transcript(self) -> None:
-        from simulator.store.review import final_labels
+        if self.session is not None:
+            self.transcript.show(self.store.turns(self.session["id"]), self.lang, self.size.width)
 
-        table = self.query_one("#turns", DataTable)
-        row = table.cursor_row
-        table.clear()
-        self.rows = []
-        for turn in self.store.turns(self.session["id"]):
-            number = turn["position"] + 1
-            trainee = turn["speaker"] == "trainee"
-            table.add_row(str(number), self.tr("you" if trainee else "tenant"), Text(turn["text"]))
-            self.rows.append((number, None) if trainee else None)
-            labels = final_labels(turn)
-            verdicts = {o["behaviour"]: o["agree"] for o in turn["overrides"]}
-            for behaviour in [b for b in BEHAVIOURS if b in turn["detections"] or b in verdicts]:
-                detected = bool(turn["detections"].get(behaviour, {}).get("detected"))
-                if detected or behaviour in verdicts:
-                    det = turn["detections"].get(behaviour, {})
-                    table.add_row("", "", self.badge(behaviour, det, labels, verdicts))
-                    self.rows.append((number, behaviour))
-        if self.rows:
-            table.move_cursor(row=min(row, len(self.rows) - 1))
-
-    def badge(self, behaviour: str, det: dict, labels: dict, verdicts: dict) -> Text:
-        shown = labels.get(behaviour, False)
-        detected = bool(det.get("detected"))
-        out = Text("  ")
-        name = behaviour_name(behaviour, self.lang)
-        if not detected and shown:  # a behaviour the scorer missed, added by a team leader
-            out.append(f" + {name} ", style="bold black on cyan")
-            out.append(f"  [{self.tr('missed_badge')}]", style="cyan")
-            return out
-        out.append(f" {name} ", style="bold black on green" if detected else "strike")
-        out.append(f" {det.get('confidence') or 0:.2f}", style="dim")
-        if behaviour in verdicts:
-            word = self.tr("agree" if verdicts[behaviour] else "disagree")
-            out.append(f"  [{word}]", style="cyan" if verdicts[behaviour] else "bold red")
-        if not shown:
-            out.append(" ✗", style="red")
-        return out
-
-    def current_row(self) -> tuple[int, str | None] | None:
-        table = self.query_one("#turns", DataTable)
-        if self.session is None or not self.rows or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row]
+    def current_row(self) -> RowMeaning:
+        return self.transcript.current() if self.session is not None else None
 
     def _verdict(self, agree: bool) -> None:
         from simulator.store.review import override
@@ -301,9 +320,8 @@ class ReviewScreen(BaseScreen):
         self.query_one("#comments", Static).update(Text(text))
 
     def action_back(self) -> None:
-        switch = self.query_one("#review-switch", ContentSwitcher)
-        if switch.current == "review-detail":
-            switch.current = "review-list"
+        if self.view in ("review-detail", "review-chart"):
+            self.switch_to("review-list")
             self.refresh_sessions()
             self.query_one("#sessions", DataTable).focus()
         else:

@@ -1,4 +1,5 @@
-"""Settings: back-end, model and embedder, saved to the config file and shown in the status line."""
+"""Settings: your name (this computer's trainee), back-end, model and embedder, saved to the config
+file and shown in the status line."""
 
 from __future__ import annotations
 
@@ -9,14 +10,25 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from simulator.ui.names import field
 from simulator.ui.screens.base import BaseScreen
+from simulator.ui.widgets.name_question import MAX_NAME, clean_name, show_on_start
 from simulator.ui.widgets.status import StatusLine
 
-BACKENDS = ("transformers", "openai", "fake")
+BACKENDS = ("auto", "llamacpp", "transformers", "openai", "fake")
 FIELDS = ("model", "base_url", "embedder")
 # The model_langs choices: option value -> settings value (None: the default for the model).
 LANG_CHOICES = {"default": None, "none": [], "nl": ["nl"], "en": ["en"], "both": ["nl", "en"]}
+
+
+def local_name() -> str:
+    """This computer's trainee as the config file says (the login name until one is chosen)."""
+    from simulator.identity import local_trainee, os_user_name
+    from simulator.settings import SettingsError
+
+    try:
+        return local_trainee()
+    except SettingsError:  # a broken config file: shown above the form
+        return os_user_name()
 
 
 class SettingsScreen(BaseScreen):
@@ -27,11 +39,15 @@ class SettingsScreen(BaseScreen):
             settings, error = self.app.hub.settings, ""
         except Exception as err:  # noqa: BLE001 - a broken config file: show it, offer to overwrite
             settings, error = None, str(err)
-        backend = str(field(settings, "backend", default="transformers") or "transformers")
+        backend = str(settings.backend if settings else "auto")
         with VerticalScroll(id="settings-form"):
             yield Static(self.tr("settings"), classes="title")
             if error:
                 yield Static(self.tr("settings_unavailable", error=error), classes="error")
+            with Horizontal(classes="row"):
+                yield Label(self.tr("name"), classes="field")
+                yield Input(local_name(), placeholder=self.tr("name_placeholder"),
+                            max_length=MAX_NAME, id="trainee", compact=True)
             with Horizontal(classes="row"):
                 yield Label(self.tr("backend"), classes="field")
                 options = [(b, b) for b in dict.fromkeys((backend, *BACKENDS))]
@@ -39,11 +55,11 @@ class SettingsScreen(BaseScreen):
             for name in FIELDS:
                 with Horizontal(classes="row"):
                     yield Label(self.tr(name), classes="field")
-                    yield Input(str(field(settings, name, default="") or ""), id=name,
-                                compact=True)
+                    value = getattr(settings, name) if settings else None  # a FIELDS name
+                    yield Input(str(value or ""), id=name, compact=True)
             with Horizontal(classes="row"):
                 yield Label(self.tr("model_langs"), classes="field")
-                chosen = field(settings, "model_langs", default=None)
+                chosen = settings.model_langs if settings else None
                 value = next((k for k, v in LANG_CHOICES.items()
                               if v is not None and chosen is not None and set(v) == set(chosen)),
                              "default")
@@ -67,6 +83,11 @@ class SettingsScreen(BaseScreen):
         values |= {name: self.query_one(f"#{name}", Input).value.strip() or None
                    for name in FIELDS}
         values["model_langs"] = LANG_CHOICES[str(self.query_one("#model_langs", Select).value)]
+        values["trainee"] = clean_name(self.query_one("#trainee", Input).value)
+        if values["trainee"] is None:
+            self.notify(self.tr("need_name"), severity="warning")
+            self.query_one("#trainee", Input).focus()
+            return
         try:
             from simulator.settings import load_settings, save_settings
 
@@ -77,6 +98,7 @@ class SettingsScreen(BaseScreen):
         except Exception as err:  # noqa: BLE001 - an invalid value: say what is wrong, keep the form
             self.notify(self.tr("settings_unavailable", error=err), severity="error")
             return
+        show_on_start(self.app, values["trainee"])
         self.app.hub.use_settings(updated)
         self.app.update_status()
         if self.app.warm_up_models:

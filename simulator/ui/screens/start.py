@@ -1,4 +1,9 @@
-"""Start: trainee name, language, persona, scenario and mode."""
+"""Start: trainee name, language, persona, scenario and mode.
+
+The content library is read again whenever the screen comes back, so a persona a trainer just
+wrote is there without a restart; a broken content file is one line here (details: the author
+screen and `roleplay validate`).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from simulator.ui.i18n import LANGS, label
-from simulator.ui.prefs import load_prefs, save_prefs
+from simulator.ui.prefs import last_choice, load_prefs, remember_choice, save_prefs
 from simulator.ui.screens.base import BaseScreen
 from simulator.ui.widgets.status import StatusLine
+from simulator.ui.widgets.tickbox import TickBox
 
 
 class StartScreen(BaseScreen):
@@ -28,23 +34,21 @@ class StartScreen(BaseScreen):
         super().__init__()
         prefs = load_prefs()
         self.trainee = prefs.get("trainee", "")
-        self.persona_id: str | None = None
-        self.scenario_id: str | None = None
+        self.persona_id, self.scenario_id = last_choice()
         self.mode = "practice"
         self.consent = bool(prefs.get("consent", False))
+        self.shown_before = False
+        self.practised = False  # a conversation was started from here
 
     @property
     def library(self):
         return self.app.library
 
     def compose(self) -> ComposeResult:
-        lib = self.library
-        if self.persona_id is None and lib.personas:
-            self.persona_id = next(iter(lib.personas))
+        self._known_persona()
         with VerticalScroll(id="start-form"):
             yield Static(self.tr("app_title"), classes="title")
-            if self.app.library_error:
-                yield Static(f"{self.tr('content_error')}:\n{self.app.library_error}", classes="error")
+            yield Static(self.tr("content_error_short"), id="content-error", classes="error")
             with Horizontal(classes="row"):
                 yield Label(self.tr("name"), classes="field")
                 yield Input(self.trainee, placeholder=self.tr("name_placeholder"), id="name",
@@ -59,8 +63,8 @@ class StartScreen(BaseScreen):
             yield Static("", id="persona-desc", classes="note")
             with Horizontal(classes="row"):
                 yield Label(self.tr("scenario"), classes="field")
-                yield Select([], id="scenario", compact=True)
-            yield Static("", id="briefing", classes="note")
+                yield Select([], prompt=self.tr("choose"), id="scenario", compact=True)
+            yield Static("", id="start-briefing", classes="note")
             with Horizontal(classes="row"):
                 yield Label(self.tr("mode"), classes="field")
                 yield Select([(self.tr("mode_practice"), "practice"),
@@ -68,13 +72,41 @@ class StartScreen(BaseScreen):
                              value=self.mode, allow_blank=False, id="mode", compact=True)
             with Horizontal(id="start-row"):
                 yield Button(self.tr("start"), variant="primary", id="start")
-                yield Checkbox(self.tr("consent"), self.consent, id="consent")
+                yield TickBox(self.tr("consent"), self.consent, id="consent")
         yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
+        self._show_content_error()
         self._fill_scenarios()
         self.query_one("#name", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen: fresh content; back from practice, the focus on the choice
+        of tenant, so Enter never starts the last conversation again by accident."""
+        if not self.shown_before:
+            self.shown_before = True  # the first time: on_mount has just filled the form
+            return
+        self.app.reload_library()
+        self._show_content_error()
+        persona = self.query_one("#persona", Select)
+        self._known_persona()
+        with persona.prevent(Select.Changed):
+            persona.set_options(self._persona_options())
+            if self.persona_id:
+                persona.value = self.persona_id
+        self._fill_scenarios()
+        if self.practised:
+            self.practised = False
+            persona.focus()
+
+    def _known_persona(self) -> None:
+        """The remembered persona if the library still has it, else the first one."""
+        if self.persona_id not in self.library.personas:
+            self.persona_id = next(iter(self.library.personas), None)
+
+    def _show_content_error(self) -> None:
+        self.query_one("#content-error", Static).display = bool(self.app.library_error)
 
     def _persona_options(self) -> list[tuple[str, str]]:
         return [(label(p.name, self.lang), pid) for pid, p in self.library.personas.items()]
@@ -85,9 +117,10 @@ class StartScreen(BaseScreen):
         options = [(label(self.library.scenarios[s].title, self.lang), s) for s in ids]
         if self.scenario_id not in ids:
             self.scenario_id = ids[0] if ids else None
-        select.set_options(options)
-        if self.scenario_id:
-            select.value = self.scenario_id
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            if self.scenario_id:
+                select.value = self.scenario_id
         self._describe()
 
     def _describe(self) -> None:
@@ -96,7 +129,7 @@ class StartScreen(BaseScreen):
         desc = label(persona.description, self.lang) if persona else self.tr("no_content")
         self.query_one("#persona-desc", Static).update(Text(desc))  # trainers' text: never markup
         brief = label(scenario.briefing, self.lang) if scenario else self.tr("no_scenario")
-        self.query_one("#briefing", Static).update(Text(brief))
+        self.query_one("#start-briefing", Static).update(Text(brief))
 
     async def on_select_changed(self, event: Select.Changed) -> None:
         if event.value is Select.NULL:
@@ -110,6 +143,7 @@ class StartScreen(BaseScreen):
             self.app.update_status(self.app.model_state)
             self.localize_bindings()
             await self.recompose()
+            self._show_content_error()
             self._fill_scenarios()
         elif which == "persona":
             self.persona_id = str(event.value)
@@ -142,6 +176,8 @@ class StartScreen(BaseScreen):
         self.trainee = trainee
         self.consent = self.query_one("#consent", Checkbox).value
         save_prefs(trainee=trainee, lang=self.lang, consent=self.consent)
+        remember_choice(self.persona_id, self.scenario_id)
+        self.practised = True
         self.app.push_screen(PracticeScreen(
             persona_id=self.persona_id, scenario_id=self.scenario_id, trainee=trainee,
             mode=self.mode, consent=self.consent,

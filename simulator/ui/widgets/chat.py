@@ -50,6 +50,12 @@ class ChatView(VerticalScroll):
         await self.mount(item)
         return item
 
+    async def add_note(self, text: str) -> Static:
+        """A line from the app, not from a speaker (e.g. that the conversation has ended)."""
+        note = Static(Text(text), classes="chat-note")
+        await self.mount(note)
+        return note
+
     @property
     def items(self) -> list[ChatItem]:
         return list(self.query(ChatItem))

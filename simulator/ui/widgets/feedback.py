@@ -5,14 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from scoring.feedback import Tip, TurnFeedback
 from simulator.ui.i18n import t
-from simulator.ui.names import behaviour_name, field, is_negative
-
-
-def badge_ids(feedback: object) -> list[str]:
-    """Behaviour ids of the feedback's badges (badges may be ids or objects with .behaviour)."""
-    badges = field(feedback, "badges", default=None) or []
-    return [b if isinstance(b, str) else str(field(b, "behaviour", "id", default=b)) for b in badges]
+from simulator.ui.names import behaviour_name, is_negative
 
 
 def badges_text(ids: list[str], lang: str) -> Text:
@@ -24,15 +19,13 @@ def badges_text(ids: list[str], lang: str) -> Text:
     return out
 
 
-def tip_text(tip: object, lang: str) -> Text:
+def tip_text(tip: Tip, lang: str) -> Text:
     out = Text()
-    text = field(tip, "text", default="") if tip else ""
-    example = field(tip, "example", default="") if tip else ""
-    if text:
-        out.append("💡 " + text)
-    if example:
+    if tip.text:
+        out.append("💡 " + tip.text)
+    if tip.example:
         out.append(f"\n{t('example', lang)}: ", style="italic")
-        out.append(f"“{example}”", style="italic cyan")
+        out.append(f"“{tip.example}”", style="italic cyan")
     return out
 
 
@@ -44,18 +37,18 @@ class FeedbackPanel(Static):
         self.lang = lang
         self.badges: list[str] = []
 
-    def show_feedback(self, feedback: object, behaviours: list[str] | None = None) -> None:
-        self.badges = badge_ids(feedback) if feedback is not None else list(behaviours or [])
+    def show_feedback(self, feedback: TurnFeedback | None, behaviours: list[str]) -> None:
+        """The turn's feedback; without it (behaviours given, not scored) the behaviours alone."""
+        self.badges = [b.behaviour for b in feedback.badges] if feedback else list(behaviours)
         out = badges_text(self.badges, self.lang) if self.badges else Text(
             t("no_badges", self.lang), style="dim"
         )
-        tip = field(feedback, "tip", default=None)
-        if tip:
+        if feedback and feedback.tip:
             out.append("\n")
-            out.append_text(tip_text(tip, self.lang))
+            out.append_text(tip_text(feedback.tip, self.lang))
         self.update(out)
 
-    def show_hint(self, tip: object) -> None:
+    def show_hint(self, tip: Tip) -> None:
         out = Text(f"{t('hint', self.lang)}: ", style="bold")
         out.append_text(tip_text(tip, self.lang))
         self.update(out)

