@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 import tempfile
+from pathlib import Path
 
 from simulator import paths
 
@@ -52,9 +53,15 @@ def save_trainee(name: str) -> str:
 
     config = paths.config_path()
     values = _read_config(config)
-    values["trainee"] = _validate({"trainee": name}, {"trainee": "the trainee's name"}).trainee
+    chosen = _validate({"trainee": name}, {"trainee": "the trainee's name"}).trainee
+    if values.get("trainee") == chosen:
+        return chosen  # unchanged: the file is left exactly as the user wrote it
+    values["trainee"] = chosen
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=config.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(to_toml(values))
-    os.replace(tmp, config)
-    return values["trainee"]
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(to_toml(values))
+        os.replace(tmp, config)
+    finally:
+        Path(tmp).unlink(missing_ok=True)  # only left when the write failed
+    return chosen

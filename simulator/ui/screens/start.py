@@ -38,7 +38,6 @@ class StartScreen(BaseScreen):
         self.mode = "practice"
         self.consent = bool(prefs.get("consent", False))
         self.shown_before = False
-        self.practised = False  # a conversation was started from here
 
     @property
     def library(self):
@@ -82,8 +81,8 @@ class StartScreen(BaseScreen):
         self.query_one("#name", Input).focus()
 
     def on_screen_resume(self) -> None:
-        """Back from another screen: fresh content; back from practice, the focus on the choice
-        of tenant, so Enter never starts the last conversation again by accident."""
+        """Back from another screen: fresh content, and the focus on the choice of tenant, so
+        Enter never starts the last conversation again by accident."""
         if not self.shown_before:
             self.shown_before = True  # the first time: on_mount has just filled the form
             return
@@ -96,9 +95,7 @@ class StartScreen(BaseScreen):
             if self.persona_id:
                 persona.value = self.persona_id
         self._fill_scenarios()
-        if self.practised:
-            self.practised = False
-            persona.focus()
+        persona.focus()
 
     def _known_persona(self) -> None:
         """The remembered persona if the library still has it, else the first one."""
@@ -177,7 +174,6 @@ class StartScreen(BaseScreen):
         self.consent = self.query_one("#consent", Checkbox).value
         save_prefs(trainee=trainee, lang=self.lang, consent=self.consent)
         remember_choice(self.persona_id, self.scenario_id)
-        self.practised = True
         self.app.push_screen(PracticeScreen(
             persona_id=self.persona_id, scenario_id=self.scenario_id, trainee=trainee,
             mode=self.mode, consent=self.consent,
