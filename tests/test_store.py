@@ -233,3 +233,17 @@ def test_deleted_session_text_is_gone_from_the_file_and_the_log(tmp_path):
     assert [s["id"] for s in store.list_sessions(search="schoenhoesjes")] == [keep]
     store.close()
     assert SECRET.encode() not in _raw_bytes(path)
+
+
+def test_a_session_and_its_first_trainee_line_are_one_write(tmp_path):
+    """If the first trainee line cannot be stored, no session without it is left behind."""
+    store = Store.open(tmp_path / "one.db")
+    columns = {"trainee": "Sam", "persona_id": "grumpy", "scenario_id": "late-leaking-tap",
+               "lang": "nl", "opening": "Ja? Wat moet u?"}
+    with pytest.raises(Exception):  # noqa: B017 - any failure inside the write
+        store.start_session(**columns, first_words={"text": "Goedemiddag.",
+                                                    "detections": [object()]})
+    assert store.db["sessions"].count == 0 and store.db["turns"].count == 0
+    sid = store.start_session(**columns, first_words={"text": "Goedemiddag, ik ben Sam."})
+    turns = store.turns(sid)
+    assert [t["speaker"] for t in turns] == ["tenant", "trainee"]

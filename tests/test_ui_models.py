@@ -108,3 +108,21 @@ async def test_settings_screen_sets_the_languages_the_model_may_speak():
         app.screen.query_one("#save").press()
         await pilot.pause()
         assert load_settings().model_langs is None
+
+
+def test_a_new_name_keeps_the_loaded_models_and_a_new_model_lets_the_old_one_go():
+    from simulator.settings import Settings
+    from simulator.ui.models import ModelHub
+
+    class Closing:
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    backend, scorer = Closing(), object()
+    hub = ModelHub(Settings(trainee="Sam"), backend=backend, scorer=scorer)
+    assert hub.use_settings(Settings(trainee="Noor")) is False
+    assert hub.backend is backend and hub.scorer is scorer  # nothing loads again
+    assert hub.use_settings(Settings(trainee="Noor", model="/models/other.gguf")) is True
+    assert backend.closed and hub.scorer is scorer  # the embedder did not change

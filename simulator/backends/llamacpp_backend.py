@@ -75,6 +75,11 @@ class LlamaCppBackend:
             if self._server is None:
                 self._server = self._start(progress or no_progress)
 
+    def close(self) -> None:
+        """Let the model go (its server stops when nothing holds it); load() starts it again."""
+        with self._lock:
+            self._server = None
+
     def _start(self, progress: Progress) -> Any:
         path = self._gguf()
         progress(f"Loading the tenant model {self.model_id}", None)

@@ -56,6 +56,7 @@ class SessionStore(Protocol):
         consent: bool,
         opening: str | None,
         opening_state: dict | None,
+        first_words: dict | None = None,
     ) -> str: ...
 
     def add_trainee_turn(

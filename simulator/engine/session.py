@@ -276,22 +276,20 @@ class PracticeSession:
         return session_report(self)
 
     # -- storage -------------------------------------------------------------------------------
-    def _stored_session(self) -> str:
-        """The stored session, made with the tenant's opening at the trainee's first words."""
+    def _store_trainee(self, turn: TraineeTurn) -> None:
+        """The trainee's line; the first one also stores the session and the tenant's opening,
+        in the same write (an empty session is never stored)."""
+        if self.store is None:
+            return
+        words = {"text": turn.text, "state": self._state_dict(turn.decision),
+                 "detections": detections(turn.score, turn.behaviours, turn.text)}
         if self.session_id is None:
             self.session_id = self.store.start_session(
                 **self._stored_as, opening=self.opening,
-                opening_state=self._state_dict(self.director.opening),
+                opening_state=self._state_dict(self.director.opening), first_words=words,
             )
-        return self.session_id
-
-    def _store_trainee(self, turn: TraineeTurn) -> None:
-        if self.store is None:
-            return
-        self.store.add_trainee_turn(
-            self._stored_session(), text=turn.text, state=self._state_dict(turn.decision),
-            detections=detections(turn.score, turn.behaviours, turn.text),
-        )
+        else:
+            self.store.add_trainee_turn(self.session_id, **words)
 
     def _store_tenant(self, turn: TenantTurn, decision: Decision) -> None:
         if self.store is None or self.session_id is None:

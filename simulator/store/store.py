@@ -104,9 +104,12 @@ class Store(StoreReading):
         consent: bool = False,
         opening: str | None = None,
         opening_state: dict | None = None,
+        first_words: dict | None = None,
     ) -> str:
         """A new session; with `opening`, the tenant's first words as its turn 0 (source
-        "authored"), in the same transaction."""
+        "authored"), and with `first_words` ({text, state, detections}: add_trainee_turn's
+        arguments) the trainee's first line, all in one transaction: a session is never stored
+        without something the trainee said."""
         sid = new_id()
         row = {
             "id": sid,
@@ -127,6 +130,11 @@ class Store(StoreReading):
             self.db["sessions"].insert(row)
             if opening is not None:
                 self._insert_turn(sid, "tenant", opening, source="authored", state=opening_state)
+            if first_words is not None:
+                words = dict(first_words)
+                tid = self._insert_turn(sid, "trainee", words["text"], state=words.get("state"))
+                self._insert_detections(
+                    tid, [_detection_row(d) for d in words.get("detections", ())])
         return sid
 
     def add_turn(

@@ -11,6 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 Progress = Callable[[str], None]
+# The settings that decide the tenant model; any other change (the name) keeps it loaded.
+TENANT_FIELDS = ("backend", "model", "base_url", "api_key", "generation", "timeout", "model_langs")
+
+
+def _differs(old: Any, new: Any, fields: tuple[str, ...]) -> bool:
+    return old is None or any(getattr(old, f, None) != getattr(new, f, None) for f in fields)
 
 
 class ModelHub:
@@ -32,12 +38,26 @@ class ModelHub:
             self._settings = load_settings()
         return self._settings
 
-    def use_settings(self, settings: Any) -> None:
-        """New settings (from the settings screen): next sessions get a fresh back-end/scorer."""
+    def use_settings(self, settings: Any) -> bool:
+        """New settings (from the settings screen). Only what they change is made again: a new
+        name keeps the loaded models. True when a model must load again."""
         with self._lock:
-            self._settings, self._backend, self._scorer = settings, None, None
-            self.errors.clear()
-            self.ready.clear()
+            old, self._settings = self._settings, settings
+            tenant = _differs(old, settings, TENANT_FIELDS)
+            scorer = _differs(old, settings, ("embedder",))
+            if tenant:
+                close = getattr(self._backend, "close", None)
+                if close is not None:
+                    close()  # llama.cpp's server and its cache are let go now, not at exit
+                self._backend = None
+                self.errors.pop("backend", None)
+                self.errors.pop("gate", None)
+            if scorer:
+                self._scorer = None
+                self.errors.pop("scorer", None)
+            if tenant or scorer:
+                self.ready.clear()
+            return tenant or scorer
 
     @property
     def backend(self) -> Any:

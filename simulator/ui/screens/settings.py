@@ -99,8 +99,8 @@ class SettingsScreen(BaseScreen):
             self.notify(self.tr("settings_unavailable", error=err), severity="error")
             return
         show_on_start(self.app, values["trainee"])
-        self.app.hub.use_settings(updated)
+        reload = self.app.hub.use_settings(updated)
         self.app.update_status()
-        if self.app.warm_up_models:
+        if reload and self.app.warm_up_models:
             self.app.load_models()
         self.notify(self.tr("settings_saved"))
