@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from screen_text import screen_text
 from test_ui_support import anyio_backend, scripted_factory  # noqa: F401
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from simulator.ui.app import create_app
 from simulator.ui.screens.practice import PracticeScreen
@@ -158,6 +158,36 @@ async def test_preview_with_a_chosen_persona_and_back_to_the_author_screen():
         await pilot.pause()
         assert type(app.screen).__name__ == "AuthorScreen"
         assert app.screen.selected[1].stem == "late-leaking-tap"
+
+
+async def test_a_preview_is_not_stored_and_its_report_leads_back_to_the_author_screen():
+    stores: list = []
+    scripted = scripted_factory()
+
+    def factory(**kwargs):
+        stores.append(kwargs["store"])
+        return scripted(**kwargs)
+
+    app = create_app(session_factory=factory, lang="nl", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_author()
+        await pilot.pause()
+        select(app, "grumpy")
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("enter")  # the first scenario of the list
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen) and stores == [None]  # nothing stored
+        app.screen.query_one("#say", Input).value = "Goedemiddag, ik kom voor de kraan."
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReportScreen"
+        assert "Terug naar schrijven" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AuthorScreen"
 
 
 async def test_preview_a_new_persona_in_a_chosen_scenario(roleplay_home):

@@ -94,6 +94,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "again": ("Opnieuw oefenen", "Practise again"),
     "export": ("Exporteer HTML", "Export HTML"),
     "to_start": ("Naar start", "Back to start"),
+    "back_to_author": ("Terug naar schrijven", "Back to authoring"),
     "exported": ("Rapport opgeslagen: {path}", "Report saved: {path}"),
     "export_failed": ("Exporteren mislukt: {error}", "Export failed: {error}"),
     "no_store": ("Geen sessie-opslag beschikbaar.", "No session store available."),

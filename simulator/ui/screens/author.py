@@ -45,8 +45,10 @@ def content_files(app) -> list[ContentFile]:
 
 
 class PreviewScreen(PracticeScreen):
-    """A trainer's trial conversation: Esc goes back to the author screen (or cancels a reply)."""
+    """A trainer's trial conversation: Esc goes back to the author screen (or cancels a reply);
+    nothing of it is stored."""
 
+    stores_session: ClassVar[bool] = False
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "back")]
 
     def action_leave(self) -> None:

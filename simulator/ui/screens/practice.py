@@ -44,6 +44,8 @@ class PracticeScreen(BaseScreen):
         Binding("ctrl+e", "end", "end", priority=True),
         Binding("escape", "cancel", "cancel"),
     ]
+    # A trainer's preview (author screen) is a trial run: nothing is stored, nothing counted.
+    stores_session: ClassVar[bool] = True
 
     def __init__(self, *, persona_id: str, scenario_id: str, trainee: str, mode: str,
                  consent: bool = False) -> None:
@@ -92,7 +94,7 @@ class PracticeScreen(BaseScreen):
         self.session = self.app.session_factory(
             library=self.app.library, persona_id=self.persona_id, scenario_id=self.scenario_id,
             lang=self.lang, trainee=self.trainee, mode=self.mode, consent=self.consent,
-            store=self.app.store,
+            store=self.app.store if self.stores_session else None,
         )
         await self.chat.add("tenant", self.tenant_name, self.session.opening)
         self.mood.show(self.session.state, self.session.stance)
@@ -290,5 +292,5 @@ class PracticeScreen(BaseScreen):
 
         self.app.switch_screen(ReportScreen(
             self.session, persona_id=self.persona_id, scenario_id=self.scenario_id,
-            trainee=self.trainee, mode=self.mode, consent=self.consent,
+            trainee=self.trainee, mode=self.mode, consent=self.consent, practice=type(self),
         ))

@@ -31,9 +31,14 @@ class ReportScreen(BaseScreen):
     ]
 
     def __init__(self, session: PracticeSession, *, persona_id: str, scenario_id: str,
-                 trainee: str, mode: str, consent: bool = False) -> None:
+                 trainee: str, mode: str, consent: bool = False, practice: type | None = None
+                 ) -> None:
+        """practice: the screen to practise again with (a trainer's preview goes back to the
+        author screen, not to the start)."""
         super().__init__()
         self.session = session
+        self.practice = practice
+        self.preview = practice is not None and not getattr(practice, "stores_session", True)
         self.setup = {"persona_id": persona_id, "scenario_id": scenario_id,
                       "trainee": trainee, "mode": mode, "consent": consent}
         self.report: SessionReport = session.report()
@@ -49,7 +54,7 @@ class ReportScreen(BaseScreen):
         with Horizontal(id="report-actions"):
             yield Button(self.tr("again"), id="again", variant="primary")
             yield Button(self.tr("export"), id="export")
-            yield Button(self.tr("to_start"), id="to-start")
+            yield Button(self.tr("back_to_author" if self.preview else "to_start"), id="to-start")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -102,10 +107,13 @@ class ReportScreen(BaseScreen):
     def action_again(self) -> None:
         from simulator.ui.screens.practice import PracticeScreen
 
-        self.app.switch_screen(PracticeScreen(**self.setup))
+        self.app.switch_screen((self.practice or PracticeScreen)(**self.setup))
 
     def action_to_start(self) -> None:
-        self.app.action_start()
+        if self.preview:
+            self.dismiss()  # the author screen lies below
+        else:
+            self.app.action_start()
 
     def action_export(self) -> None:
         """The session's HTML report from the store, written where the trainee can find it."""
