@@ -95,5 +95,21 @@ def fold_system(messages: list[Message]) -> list[Message]:
     return out
 
 
+def first_line(error: object) -> str:
+    """The first line of an error's text, at most 200 characters (its type's name when it has
+    none), for one-line messages."""
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on."""
+    import os
+
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def no_progress(message: str, fraction: float | None = None) -> None:
     """The default progress callback: say nothing."""

