@@ -20,6 +20,7 @@ from simulator.backends.fake import FakeBackend
 from simulator.backends.llamacpp_backend import LlamaCppBackend
 from simulator.backends.openai_backend import OpenAIBackend
 from simulator.backends.transformers_backend import TransformersBackend
+from simulator.backends.tuned import TUNED_NAME
 
 # A plain registry: name -> class with from_settings(settings). Plugins can come when needed.
 BACKENDS: dict[str, Any] = {
@@ -49,12 +50,14 @@ __all__ = [
 
 def backend_name(settings: Any) -> str:
     """The back-end that `settings` asks for; "auto" (the default) is llama.cpp for the embedded
-    model and .gguf files, transformers for Hugging Face ids and model folders."""
+    model, the fine-tuned tenant-gemma and .gguf files, transformers for Hugging Face ids and
+    model folders."""
     name = getattr(settings, "backend", None) or "auto"
     if name != "auto":
         return name
     model = getattr(settings, "model", None)
-    return "llamacpp" if not model or str(model).lower().endswith(".gguf") else "transformers"
+    gguf = not model or str(model).lower().endswith(".gguf") or model == TUNED_NAME
+    return "llamacpp" if gguf else "transformers"
 
 
 def make_backend(settings: Any) -> Backend:

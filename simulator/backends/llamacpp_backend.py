@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.backends import gguf_cache
+from simulator.backends import gguf_cache, tuned
 from simulator.backends.base import (
     BackendError,
     GenerationOptions,
@@ -84,7 +84,8 @@ class LlamaCppBackend:
             self._server = None
 
     def _start(self, progress: Progress) -> Any:
-        path = self._gguf()
+        path = tuned.base_gguf(progress) if tuned.is_tuned(self.spec) else self._gguf()
+        adapter = tuned.adapter_path() if tuned.is_tuned(self.spec) else None
         progress(f"Loading the tenant model {self.model_id}", None)
         try:
             import xllamacpp
@@ -93,7 +94,7 @@ class LlamaCppBackend:
                 "the llamacpp back-end needs the package xllamacpp (pip install xllamacpp)"
             ) from err
         try:
-            server = xllamacpp.Server(_params(xllamacpp, path, self.threads))
+            server = xllamacpp.Server(_params(xllamacpp, path, self.threads, adapter))
         except Exception as err:
             raise BackendError(
                 f"could not load the model {path.name}: not a usable GGUF file (damaged, or a "
@@ -223,9 +224,14 @@ def prompt_threads() -> int:
     return max(1, min(8, usable_cores()))
 
 
-def _params(xllamacpp: Any, path: Path, threads: int | None) -> Any:
+def _params(xllamacpp: Any, path: Path, threads: int | None, adapter: Path | None = None) -> Any:
     params = xllamacpp.CommonParams()
     params.model.path = str(path)
+    if adapter is not None:  # the fine-tuned tenant: its LoRA adapter and its chat template
+        lora = xllamacpp.CommonAdapterLoraInfo()
+        lora.path, lora.scale = str(adapter), 1.0
+        params.lora_adapters = [lora]
+        params.chat_template, params.use_jinja = tuned.CHAT_TEMPLATE, True
     params.n_ctx = CONTEXT_TOKENS
     params.n_parallel = 1  # one conversation, one slot: its cache is the conversation's
     params.verbosity = -1  # llama.cpp logs to stderr, which is the TUI's terminal

@@ -12,7 +12,7 @@ import click
 
 from simulator import __version__
 
-SUBMODULES = ("content", "play", "scoring", "sessions", "app")
+SUBMODULES = ("content", "play", "scoring", "sessions", "tune", "app")
 
 
 class RoleplayGroup(click.Group):
