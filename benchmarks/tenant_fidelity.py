@@ -1,6 +1,7 @@
 """Is the tenant worth practising with? One command:
 
     .venv/bin/python benchmarks/tenant_fidelity.py [--lang nl|en] [--model-langs none|en|nl,en]
+                                                   [--model tenant-gemma|FILE.gguf]
                                                    [--samples N] [--json]
 
 Plays five trainee scripts (benchmarks/scripts/: good, dismissive, injection, stuffing, and fact
@@ -52,14 +53,14 @@ def scenario_for(library, persona_id: str) -> str:
 
 
 class Bench:
-    def __init__(self, model_langs: list[str] | None):
+    def __init__(self, model_langs: list[str] | None, model: str | None = None):
         from scoring.scorer import Scorer
         from simulator.backends import make_backend
         from simulator.content import load_library
         from simulator.engine.meaning import MeaningGate
         from simulator.settings import load_settings, model_languages
 
-        self.settings = load_settings(model_langs=model_langs)
+        self.settings = load_settings(model_langs=model_langs, model=model)
         self.langs = model_languages(self.settings)
         self.library = load_library()
         self.scorer = Scorer.default()
@@ -156,13 +157,14 @@ def main() -> None:
     parser.add_argument("--persona", action="append", help="only these personas")
     parser.add_argument("--model-langs", default=None,
                         help="languages the model may speak: none, en, nl,en (default: settings)")
+    parser.add_argument("--model", help="the tenant model (default: settings), e.g. tenant-gemma")
     parser.add_argument("--samples", type=int, default=0, help="print N lines per language")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     langs = None if args.model_langs is None else [
         x for x in args.model_langs.split(",") if x and x != "none"]
     started = time.perf_counter()
-    bench = Bench(langs)
+    bench = Bench(langs, args.model)
     personas = args.persona or sorted(bench.library.personas)
     report = {"model": bench.backend.model_id if bench.backend else "corpus only",
               "model_langs": list(bench.langs)}

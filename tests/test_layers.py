@@ -1,6 +1,6 @@
 """The layers hold: import-linter's contracts (pyproject.toml), and only the store runs SQL.
 
-    simulator.cli > simulator.ui > simulator.exports > simulator.engine | simulator.store
+    simulator.cli > simulator.ui | simulator.tuning > simulator.exports > simulator.engine | simulator.store
     > scoring > simulator.content > simulator.vocabulary | simulator.paths
 
 A module imports only from the layers below its own, even indirectly and inside functions

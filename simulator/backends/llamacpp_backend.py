@@ -59,9 +59,13 @@ class ReplyStats:
 
 
 class LlamaCppBackend:
-    def __init__(self, model: str | None = None, threads: int | None = None):
-        """threads None: decode_threads() for decoding, prompt_threads() for the prompt."""
+    def __init__(self, model: str | None = None, threads: int | None = None,
+                 adapter: Path | None = None, chat_template: str | None = None):
+        """threads None: decode_threads() for decoding, prompt_threads() for the prompt.
+        model "tenant-gemma": the fine-tuned tenant (backends/tuned.py) with its adapter and
+        template; otherwise `adapter` (a LoRA GGUF) and `chat_template` (Jinja) are optional."""
         self.spec = model
+        self.adapter, self.chat_template = adapter, chat_template
         self.model_id = model or gguf_cache.EMBEDDED_NAME
         self.threads = threads
         self.last_reply: ReplyStats | None = None
@@ -84,8 +88,11 @@ class LlamaCppBackend:
             self._server = None
 
     def _start(self, progress: Progress) -> Any:
-        path = tuned.base_gguf(progress) if tuned.is_tuned(self.spec) else self._gguf()
-        adapter = tuned.adapter_path() if tuned.is_tuned(self.spec) else None
+        if tuned.is_tuned(self.spec):
+            path, adapter = tuned.base_gguf(progress), tuned.adapter_path()
+            template: str | None = tuned.CHAT_TEMPLATE
+        else:
+            path, adapter, template = self._gguf(), self.adapter, self.chat_template
         progress(f"Loading the tenant model {self.model_id}", None)
         try:
             import xllamacpp
@@ -94,7 +101,7 @@ class LlamaCppBackend:
                 "the llamacpp back-end needs the package xllamacpp (pip install xllamacpp)"
             ) from err
         try:
-            server = xllamacpp.Server(_params(xllamacpp, path, self.threads, adapter))
+            server = xllamacpp.Server(_params(xllamacpp, path, self.threads, adapter, template))
         except Exception as err:
             raise BackendError(
                 f"could not load the model {path.name}: not a usable GGUF file (damaged, or a "
@@ -224,14 +231,16 @@ def prompt_threads() -> int:
     return max(1, min(8, usable_cores()))
 
 
-def _params(xllamacpp: Any, path: Path, threads: int | None, adapter: Path | None = None) -> Any:
+def _params(xllamacpp: Any, path: Path, threads: int | None, adapter: Path | None = None,
+            template: str | None = None) -> Any:
     params = xllamacpp.CommonParams()
     params.model.path = str(path)
-    if adapter is not None:  # the fine-tuned tenant: its LoRA adapter and its chat template
+    if adapter is not None:  # a fine-tuned tenant: the base GGUF plus its LoRA adapter
         lora = xllamacpp.CommonAdapterLoraInfo()
         lora.path, lora.scale = str(adapter), 1.0
         params.lora_adapters = [lora]
-        params.chat_template, params.use_jinja = tuned.CHAT_TEMPLATE, True
+    if template is not None:
+        params.chat_template, params.use_jinja = template, True
     params.n_ctx = CONTEXT_TOKENS
     params.n_parallel = 1  # one conversation, one slot: its cache is the conversation's
     params.verbosity = -1  # llama.cpp logs to stderr, which is the TUI's terminal

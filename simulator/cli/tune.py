@@ -59,6 +59,10 @@ def tune_tenant(out: Path | None, base: Path | None, epochs: float, layers: int,
                       limit, restart, say, _step_printer())
     except (BackendError, TuneError) as err:
         raise click.ClickException(str(err)) from None
+    except KeyboardInterrupt:
+        raise click.ClickException(
+            "stopped; run the same command again to resume from the last checkpoint "
+            f"({_last_checkpoint(out or tuned.output_dir())})") from None
     resumed = f", resumed at step {result.resumed_at}" if result.resumed_at else ""
     click.echo(f"Adapter written: {result.adapter}")
     click.echo(f"{result.steps} steps on {result.examples} examples{resumed}; loss "
@@ -66,6 +70,15 @@ def tune_tenant(out: Path | None, base: Path | None, epochs: float, layers: int,
                f"held out; {result.minutes} min")
     if out is None:
         click.echo("Play with it: roleplay play --model tenant-gemma")
+
+
+def _last_checkpoint(folder: Path) -> str:
+    log = folder / "loss.jsonl"
+    steps = log.read_text(encoding="utf-8").count("\n") if log.is_file() else 0
+    from simulator.tuning.train import TuneConfig
+
+    every = TuneConfig().checkpoint_every
+    return f"step {steps // every * every}" if steps >= every else "none yet: it starts over"
 
 
 def _embedder(say):

@@ -49,10 +49,24 @@ class TuningExample:
     scenario: str
     messages: list[dict[str, str]]  # the actor's prompt
     target: str  # the tenant's line
+    corpus: str = ""  # what the corpus actor says here (the note's example line)
 
     def as_json(self) -> dict[str, Any]:
         return {"exchange": self.ref.key, "scenario": self.scenario, "messages": self.messages,
-                "target": self.target}
+                "target": self.target, "corpus": self.corpus}
+
+
+@dataclass
+class Moment:
+    """A point in a made-up conversation where the trainee has just said an exchange's line."""
+
+    ref: ExchangeRef
+    scenario: str
+    actor: TenantActor
+    decision: Decision
+    history: list[Turn]
+    corpus: str  # the corpus actor's answer
+    from_corpus: bool  # False: the act's authored line (nothing in the corpus fits)
 
 
 def is_held_out(tenant_line: str) -> bool:
@@ -100,8 +114,9 @@ class ExampleBuilder:
             )
         return self._actors[key]
 
-    def build(self, ref: ExchangeRef, pool: list[ExchangeRef]) -> TuningExample:
-        """The example for `ref`; its history comes from `pool` (training exchanges only)."""
+    def moment(self, ref: ExchangeRef, pool: list[ExchangeRef]) -> Moment:
+        """The conversation up to the exchange's trainee line; its history comes from `pool`
+        (training exchanges only)."""
         rng = random.Random(f"{self.seed}:{ref.key}")
         ex = exchange(self.library, ref)
         scenario_id = rng.choice(sorted(self.library.scenarios_for(ref.persona)))
@@ -110,11 +125,17 @@ class ExampleBuilder:
         history.append(Turn("trainee", ex.trainee))
         earlier = [t.text for t in history if t.speaker == "tenant"]
         decision = _decision(actor.persona, actor.scenario, ex, len(history) // 2)
-        # The exchange's own line is spent: the example is the next best, as for a new line.
+        # The exchange's own line is spent: the corpus answers with the next best, as it would
+        # to a trainee line it has never seen.
         choice = actor.corpus.choose(decision, ex.trainee, [*earlier, ex.tenant])
-        examples = [choice.text] if choice is not None else _act_lines(actor.persona, ex, ref.lang)
-        messages = actor.messages(decision, history, examples=examples)
-        return TuningExample(ref, scenario_id, messages, ex.tenant)
+        corpus = choice.text if choice is not None else _act_lines(actor.persona, decision, ref.lang)[0]
+        return Moment(ref, scenario_id, actor, decision, history, corpus, choice is not None)
+
+    def build(self, ref: ExchangeRef, pool: list[ExchangeRef]) -> TuningExample:
+        m = self.moment(ref, pool)
+        examples = [m.corpus] if m.from_corpus else _act_lines(m.actor.persona, m.decision, ref.lang)
+        messages = m.actor.messages(m.decision, m.history, examples=examples)
+        return TuningExample(ref, m.scenario, messages, exchange(self.library, ref).tenant, m.corpus)
 
     def _history(self, ref: ExchangeRef, pool: list[ExchangeRef], rng: random.Random,
                  persona: Persona) -> list[Turn]:
@@ -147,8 +168,8 @@ def _decision(persona: Persona, scenario: Scenario, ex: Exchange, turn: int) -> 
     )
 
 
-def _act_lines(persona: Persona, ex: Exchange, lang: str) -> list[str]:
-    """The authored lines of the exchange's act (the actor's own fallback for its note); for a
-    general act (answer, deflect) those of the stance's first act."""
-    acts = persona.repertoire[ex.stance]
-    return list((acts.get(ex.act) or next(iter(acts.values()))).get(lang))
+def _act_lines(persona: Persona, decision: Decision, lang: str) -> list[str]:
+    """The authored lines of the act (the actor's own fallback for its note); for a general act
+    (answer, deflect) those of the stance's first act."""
+    acts = persona.repertoire[decision.stance]
+    return list((acts.get(decision.act) or next(iter(acts.values()))).get(lang))

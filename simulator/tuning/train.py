@@ -93,7 +93,7 @@ def batches(items: list[Encoded], config: TuneConfig, epoch: int) -> list[list[E
 
 def schedule(items: list[Encoded], config: TuneConfig) -> list[list[Encoded]]:
     per_epoch = batches(items, config, 0)
-    total = max(1, round(len(per_epoch) * config.epochs))
+    total = max(1, math.ceil(len(per_epoch) * config.epochs))
     out: list[list[Encoded]] = []
     epoch = 0
     while len(out) < total:
@@ -177,26 +177,13 @@ def train(model: Any, tokenizer: Any, examples: Sequence[dict], config: TuneConf
     model = attach_lora(model, config)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.0)
-    losses: list[dict[str, float]] = []
-    start = 0
-    if state is not None:
-        model.load_state_dict(state["lora"], strict=False)
-        optimizer.load_state_dict(state["optimizer"])
-        torch.set_rng_state(state["rng"])
-        losses, start = state["losses"], state["step"]
+    losses, start = _restore(model, optimizer, state)
     _rewrite_log(folder, losses)  # steps after the last checkpoint are trained again
     model.train()
     for step in range(start, len(plan)):
-        began = time.perf_counter()
-        for group in optimizer.param_groups:
-            group["lr"] = lr_at(step, len(plan), config)
-        loss = batch_loss(model, plan[step], config)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        seconds = time.perf_counter() - began
-        losses.append({"step": step + 1, "loss": round(loss.item(), 4), "seconds": round(seconds, 2)})
+        loss, seconds = _optimise(model, params, optimizer, plan[step],
+                                  lr_at(step, len(plan), config), config)
+        losses.append({"step": step + 1, "loss": round(loss, 4), "seconds": round(seconds, 2)})
         _log(folder, losses[-1])
         if (step + 1) % config.checkpoint_every == 0 or step + 1 == len(plan):
             save_checkpoint(folder, {"fingerprint": fingerprint, "step": step + 1,
@@ -207,6 +194,34 @@ def train(model: Any, tokenizer: Any, examples: Sequence[dict], config: TuneConf
     model.eval()
     return {"model": model, "steps": len(plan), "resumed_at": start, "examples": len(kept),
             "too_long": len(items) - len(kept), "losses": losses, **fingerprint}
+
+
+def _restore(model: Any, optimizer: Any, state: dict[str, Any] | None) -> tuple[list, int]:
+    """(losses so far, first step to train) from a checkpoint, or a fresh start."""
+    import torch
+
+    if state is None:
+        return [], 0
+    model.load_state_dict(state["lora"], strict=False)
+    optimizer.load_state_dict(state["optimizer"])
+    torch.set_rng_state(state["rng"])
+    return state["losses"], state["step"]
+
+
+def _optimise(model: Any, params: list, optimizer: Any, batch: list[Encoded], lr: float,
+              config: TuneConfig) -> tuple[float, float]:
+    """One step: (loss, seconds)."""
+    import torch
+
+    began = time.perf_counter()
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    loss = batch_loss(model, batch, config)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    return loss.item(), time.perf_counter() - began
 
 
 def _rewrite_log(folder: Path, losses: list[dict[str, float]]) -> None:

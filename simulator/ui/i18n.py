@@ -207,6 +207,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # settings
     "backend": ("Back-end", "Back-end"),
     "model": ("Model", "Model"),
+    "model_placeholder": ("leeg: ingebouwd · tenant-gemma · bestand.gguf · HF-map",
+                          "empty: embedded · tenant-gemma · file.gguf · HF folder"),
     "embedder": ("Embedder", "Embedder"),
     "base_url": ("Server-URL", "Server URL"),
     "model_langs": ("Spreekt", "Speaks"),

@@ -56,7 +56,8 @@ class SettingsScreen(BaseScreen):
                 with Horizontal(classes="row"):
                     yield Label(self.tr(name), classes="field")
                     value = getattr(settings, name) if settings else None  # a FIELDS name
-                    yield Input(str(value or ""), id=name, compact=True)
+                    hint = self.tr("model_placeholder") if name == "model" else ""
+                    yield Input(str(value or ""), placeholder=hint, id=name, compact=True)
             with Horizontal(classes="row"):
                 yield Label(self.tr("model_langs"), classes="field")
                 chosen = settings.model_langs if settings else None
