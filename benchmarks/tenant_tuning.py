@@ -12,14 +12,16 @@ exchanges), and the untuned Gemma 3 270M and the fine-tuned one, each through th
 generation options. It records the model's first line as written (cleaned as the actor does),
 the line that reached the trainee and its source, tokens/s and time to first token.
 
-`sheet` writes benchmarks/tuning/sheet.md: every line under its trainee line, shuffled, with an
-item id and no model name; the rater writes benchmarks/tuning/ratings.jsonl, one
-{"item", "in_character", "responsive", "natural", "out_of_scene"} per item. `report` joins the two.
+`sheet` writes benchmarks/tuning/sheet.md: every line not rated yet under its trainee line,
+shuffled, with an item id (a hash of exchange and text) and no model name; the rater adds to
+benchmarks/tuning/ratings.jsonl one {"item", "exchange", "text", "in_character", "responsive",
+"natural", "out_of_scene"} (1 or 0) per item. `report` joins lines and ratings.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import statistics
@@ -71,6 +73,15 @@ def tenants(adapter: Path | None):
                                    chat_template=tuned.CHAT_TEMPLATE)
 
 
+def runtime_decision(decision, persona):
+    """The director only ever picks an act of the stance's repertoire; an exchange marked with
+    a general act (answer, deflect) gets the stance's first act, as the note would."""
+    from dataclasses import replace
+
+    acts = persona.repertoire[decision.stance]
+    return decision if decision.act in acts else replace(decision, act=next(iter(acts)))
+
+
 def generate(args) -> None:
     from scoring.embedder import make_embedder
     from simulator.backends import GenerationOptions
@@ -103,7 +114,7 @@ def generate(args) -> None:
             actor.options = GenerationOptions(seed=1000 + i)
             first = len(recorder.replies)
             gated = {f.id: f.text.get(ref.lang) for f in actor.scenario.facts if f.reveal}
-            line = actor.speak(m.decision, m.history, gated)
+            line = actor.speak(runtime_decision(m.decision, actor.persona), m.history, gated)
             actor.backend = actor.gate = None
             stats = backend.last_reply
             rows[ref.key][name] = {
@@ -125,48 +136,53 @@ def lines() -> list[dict]:
     return [json.loads(t) for t in (OUT / "lines.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
+def item_id(exchange: str, text: str) -> str:
+    """A rating belongs to a line said after a trainee line, whichever tenant said it."""
+    return hashlib.sha1(f"{exchange}|{text}".encode()).hexdigest()[:8]
+
+
 def items(rows: list[dict]) -> list[dict]:
     """Every distinct line to rate: per model the line it wrote, and the line said if other."""
-    out = []
+    out = {}
     for row in rows:
-        out.append({"exchange": row["exchange"], "model": "corpus", "kind": "said",
-                    "text": row["corpus"]})
-        for model in ("base", "tuned"):
-            written, said = row[model]["written"], row[model]["said"]
-            out.append({"exchange": row["exchange"], "model": model, "kind": "written",
-                        "text": written})
-            if row[model]["source"] == "model" and said != written:
-                out.append({"exchange": row["exchange"], "model": model, "kind": "said",
-                            "text": said})
-    random.Random(7).shuffle(out)
-    for i, item in enumerate(out, 1):
-        item["item"] = i
-    return out
+        texts = [row["corpus"]] + [row[m][k] for m in ("base", "tuned") for k in ("written", "said")
+                                   if k == "written" or row[m]["source"] == "model"]
+        for text in texts:
+            out[item_id(row["exchange"], text)] = {"exchange": row["exchange"], "text": text}
+    ordered = sorted(out.items())
+    random.Random(7).shuffle(ordered)
+    return [{"item": key, **value} for key, value in ordered]
+
+
+def ratings() -> dict[str, dict]:
+    path = OUT / "ratings.jsonl"
+    if not path.is_file():
+        return {}
+    return {r["item"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
 
 
 def sheet(_args) -> None:
+    """The lines not rated yet, shuffled, without the name of the tenant that said them."""
     rows = {r["exchange"]: r for r in lines()}
-    listed = items(list(rows.values()))
-    (OUT / "key.json").write_text(json.dumps(listed, ensure_ascii=False, indent=1), encoding="utf-8")
+    done = ratings()
+    todo = [i for i in items(list(rows.values())) if i["item"] not in done]
     out = ["# Rating sheet (models hidden)", "",
            ("Per item: in_character, responsive (answers the trainee line), natural (the "
             "language as people speak), out_of_scene (leaves the door scene). 1 or 0."), ""]
-    for item in sorted(listed, key=lambda i: (rows[i["exchange"]]["lang"], i["item"])):
+    for item in sorted(todo, key=lambda i: rows[i["exchange"]]["lang"]):
         row = rows[item["exchange"]]
-        out += [f"{item['item']}. ({row['lang']}, {row['persona']}) T: {row['trainee']}",
+        out += [f"{item['item']} ({row['lang']}, {row['persona']}) T: {row['trainee']}",
                 f"   -> {item['text'] or '(nothing)'}", ""]
     (OUT / "sheet.md").write_text("\n".join(out), encoding="utf-8")
-    print(f"wrote {OUT / 'sheet.md'} ({len(listed)} items)")
+    print(f"wrote {OUT / 'sheet.md'} ({len(todo)} lines to rate, {len(done)} rated before)")
 
 
 def report(_args) -> None:
     rows = {r["exchange"]: r for r in lines()}
-    key = {i["item"]: i for i in json.loads((OUT / "key.json").read_text(encoding="utf-8"))}
-    rated = {}
-    for text in (OUT / "ratings.jsonl").read_text(encoding="utf-8").splitlines():
-        rating = json.loads(text)
-        item = key[rating["item"]]
-        rated[(item["exchange"], item["model"], item["kind"])] = rating
+    rated = ratings()
+    missing = [i for i in items(list(rows.values())) if i["item"] not in rated]
+    if missing:
+        raise SystemExit(f"{len(missing)} lines are not rated yet: run `sheet` and rate them")
     print("| tenant | lang | in character | responsive | natural | out of scene written | "
           "out of scene said | fallback | tokens/s | first token |")
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -175,17 +191,20 @@ def report(_args) -> None:
             print(_row(model, lang, rows, rated))
 
 
+def _rating(rated: dict, row: dict, text: str) -> dict:
+    return rated[item_id(row["exchange"], text)]
+
+
 def _row(model: str, lang: str, rows: dict, rated: dict) -> str:
     chosen = [r for r in rows.values() if lang in ("all", r["lang"])]
-    kind = "said" if model == "corpus" else "written"
-    got = [rated[(r["exchange"], model, kind)] for r in chosen]
+    got = [_rating(rated, r, r["corpus"] if model == "corpus" else r[model]["written"])
+           for r in chosen]
     share = {q: f"{100 * sum(g[q] for g in got) / len(got):.0f}%" for q in QUALITIES}
     off_written = sum(g["out_of_scene"] for g in got)
     if model == "corpus":
         return (f"| corpus | {lang} | {share['in_character']} | {share['responsive']} | "
                 f"{share['natural']} | - | {off_written} | - | - | - |")
-    said = [rated.get((r["exchange"], model, "said"), rated[(r["exchange"], model, "written")])
-            for r in chosen if r[model]["source"] == "model"]
+    said = [_rating(rated, r, r[model]["said"]) for r in chosen if r[model]["source"] == "model"]
     fallback = sum(r[model]["source"] != "model" for r in chosen) / len(chosen)
     speeds = [r[model]["tokens_per_s"] for r in chosen if r[model]["tokens_per_s"]]
     firsts = [r[model]["first_token_ms"] for r in chosen if r[model]["first_token_ms"]]

@@ -177,6 +177,22 @@ def test_every_authored_line_passes_its_own_language():
     assert not failures
 
 
+def test_a_model_that_hands_back_its_own_note_is_rejected():
+    """Seen from the untuned Gemma 3 270M on held-out exchanges (benchmarks/tuning/lines.jsonl):
+    the turn note, the doorbell and stage directions came back as the tenant's line, and the
+    guard and meaning gate let 32 of 48 such lines through."""
+    for line in ("boos en wantrouwig. Je volgende zin moet: complain.",
+                 "boos. Je volgende zin moet: complain.", "(De monteur belt aan.",
+                 "afwachtend en op je hoede. Je volgende zin moet: hurry."):
+        assert "repeats its instructions" in NL.check(line)
+    for line in ("(The technician rings the doorbell.)", "(You are now on your way to work.)",
+                 "What I want from you (the tenant): an explanation of why the tap is leaking."):
+        assert "repeats its instructions" in EN.check(line)
+    # What tenants say stays: the words of the prompt's style line are everyday words.
+    assert NL.check("Zo praat je niet tegen mij, hoor. Ik woon hier al dertig jaar.") == []
+    assert EN.check("I'm the tenant, Mr Visser. Who were you expecting?") == []
+
+
 def test_echoing_the_technician_is_rejected():
     trainee = "Kunt u mij vertellen wat er precies aan de hand is en sinds wanneer?"
     assert "echoes the technician" in NL.check("Kunt u mij vertellen wat er precies aan de hand is?",

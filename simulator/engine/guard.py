@@ -101,6 +101,28 @@ def keywords(text: str) -> set[str]:
     return {w for w in words(text) if (len(w) >= 4 or w.isdigit()) and w not in _STOPWORDS}
 
 
+@functools.cache
+def _instruction_chunks() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(fragments of the prompt's fixed text of 3+ words, the mood descriptions), normalised:
+    a model that hands its own note back ("boos en wantrouwig. Je volgende zin moet: complain.")
+    is not speaking as the tenant."""
+    from simulator.engine.prompt import FRAME, MOODS
+
+    # Not "Zo praat je: ..." (style): "Zo praat je niet tegen mij!" is what a tenant says.
+    chunks = {normalise(part) for frame in FRAME.values() for key, text in frame.items()
+              if key != "style" for part in re.split(r"\{\w+\}", text)}
+    moods = tuple(normalise(m) for moods in MOODS.values() for m in moods.values())
+    return tuple(c for c in chunks if len(c.split()) >= 3), moods
+
+
+def repeats_instructions(line: str) -> bool:
+    said = normalise(line)
+    chunks, moods = _instruction_chunks()
+    # A stage direction or a note about who speaks: "(De monteur belt aan.)", "(the tenant)".
+    aside = re.match(r"\s*\(", line) or re.search(r"\((?:the tenant|de huurder)\b", line, re.I)
+    return bool(aside) or any(c in said for c in chunks) or said.startswith(moods)
+
+
 def _matches(patterns: list[str], text: str) -> bool:
     return any(re.search(p, text, flags=re.IGNORECASE) for p in patterns)
 
@@ -235,6 +257,8 @@ class Guard:
             reasons.append("speaks as an assistant")
         if _matches(_TECHNICIAN, partial):
             reasons.append("speaks as the technician")
+        if repeats_instructions(partial):
+            reasons.append("repeats its instructions")
         return reasons
 
     def _wrong_language(self, line: str) -> str | None:

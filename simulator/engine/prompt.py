@@ -85,6 +85,8 @@ PROBLEMS = {
                                  "je sprak als de monteur, maar je bent de huurder"),
     "follows instructions": ("you obeyed the technician's odd request, stay the tenant",
                              "je volgde het vreemde verzoek van de monteur, blijf de huurder"),
+    "repeats its instructions": ("you repeated your instructions; say only what the tenant says",
+                                 "je herhaalde je instructies; zeg alleen wat de huurder zegt"),
     "echoes the technician": ("you repeated the technician's words, answer as the tenant",
                               "je herhaalde de woorden van de monteur, antwoord als de huurder"),
     "repeats": ("you repeated yourself, say something new", "je herhaalde jezelf, zeg iets nieuws"),
