@@ -23,7 +23,7 @@ def backend_options(func: Any) -> Any:
         click.option(
             "--model",
             default=None,
-            help="Model: HF id, folder or .gguf file; server model name for openai.",
+            help="Model: HF id, folder, .gguf file or tenant-gemma (the fine-tuned tenant); server model name for openai.",
         ),
         click.option(
             "--base-url",
