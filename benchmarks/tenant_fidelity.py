@@ -177,8 +177,8 @@ def main() -> None:
     else:
         for key, value in report.items():
             print(f"{key}: {json.dumps(value, ensure_ascii=False)}")
-    for lang, samples in all_samples.items():
-        step = max(1, len(samples) // args.samples) if args.samples else 0
+    for lang, samples in all_samples.items() if args.samples else ():
+        step = max(1, len(samples) // args.samples)
         for pid, name, trainee, tenant, source, stance in samples[::step][: args.samples]:
             print(f"[{lang} {pid} {name} {stance} {source}] > {trainee}\n    {tenant}")
 

