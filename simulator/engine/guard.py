@@ -119,7 +119,8 @@ def repeats_instructions(line: str) -> bool:
     said = normalise(line)
     chunks, moods = _instruction_chunks()
     # A stage direction or a note about who speaks: "(De monteur belt aan.)", "(the tenant)".
-    aside = re.match(r"\s*\(", line) or re.search(r"\((?:the tenant|de huurder)\b", line, re.I)
+    aside = re.match(r"\s*\(", line) or re.search(r"\((?:the tenant|de huurder)\b", line,
+                                                   re.IGNORECASE)
     return bool(aside) or any(c in said for c in chunks) or said.startswith(moods)
 
 
