@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     "simulator.cli",
-    "simulator.ui",
+    "simulator.ui | simulator.tuning",
     "simulator.exports",
     "simulator.engine | simulator.store",
     "scoring",

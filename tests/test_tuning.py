@@ -147,6 +147,8 @@ def test_a_stopped_run_resumes_where_it_stopped_and_ends_as_an_unbroken_one(smol
     assert len(log) == 3  # one line per step, none twice
     with pytest.raises(TuneError, match="--restart"):
         train(fresh(), tokenizer, examples, replace(config, rank=8), tmp_path / "stopped")
+    with pytest.raises(TuneError, match="--max-tokens"):  # not a loop without end
+        train(fresh(), tokenizer, examples, replace(config, max_tokens=64), tmp_path / "short")
 
 
 @pytest.mark.real_model
@@ -233,3 +235,32 @@ def test_tenant_gemma_runs_on_llama_cpp_by_default():
     settings = Settings(model="tenant-gemma")
     assert backend_name(settings) == "llamacpp"
     assert model_languages(settings) == ("nl", "en")  # it was trained to speak both
+
+
+@pytest.mark.real_model
+def test_tune_tenant_writes_an_adapter_that_llama_cpp_loads(tmp_path):
+    """The trainer's command, end to end on a tiny run: examples, training, adapter, meta."""
+    import json
+
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    gguf = gguf_cache.embedded_gguf()
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, ["tune-tenant", "--base", str(gguf), "--out", str(out),
+                                       "--limit", "2", "--epochs", "1", "--layers", "2",
+                                       "--rank", "4", "--max-tokens", "4096"])
+    assert result.exit_code == 0, result.output
+    assert "Adapter written" in result.output and "held out" in result.output
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["examples"] >= 1 and meta["data_hash"] and meta["config"]["seed"] == 0
+    held = json.loads((out / "held_out.json").read_text())
+    trained = [json.loads(t)["exchange"] for t in (out / "examples.jsonl").read_text().splitlines()]
+    assert held and not set(held) & set(trained)
+    llama = LlamaCppBackend(str(gguf), adapter=out / "adapter.gguf",
+                            chat_template=tuned.CHAT_TEMPLATE)
+    reply = "".join(llama.stream([{"role": "user", "content": "Hallo?"}],
+                                 GenerationOptions(max_new_tokens=5, seed=1)))
+    llama.close()
+    assert reply.strip()

@@ -34,11 +34,13 @@ def _step_printer():
               help="Train the top N layers (the rest stay frozen).")
 @click.option("--rank", type=click.IntRange(1, 256), default=16, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--max-tokens", type=click.IntRange(64, 8192), default=768, show_default=True,
+              help="Leave out examples longer than this (prompt and line, in tokens).")
 @click.option("--limit", type=click.IntRange(1), default=None,
               help="Train on the first N examples only (a quick try).")
 @click.option("--restart", is_flag=True, help="Ignore an existing checkpoint and start over.")
 def tune_tenant(out: Path | None, base: Path | None, epochs: float, layers: int, rank: int,
-                seed: int, limit: int | None, restart: bool) -> None:
+                seed: int, max_tokens: int, limit: int | None, restart: bool) -> None:
     """Fine-tune the tenant model on the personas' exchanges (about 30-60 min on 2 cores).
 
     Run it again after a stop and it resumes from its last checkpoint. Then play with
@@ -52,7 +54,8 @@ def tune_tenant(out: Path | None, base: Path | None, epochs: float, layers: int,
 
     ensure_offline()
     say = lambda message: click.echo(message, err=True)
-    config = TuneConfig(epochs=epochs, layers=layers, rank=rank, alpha=rank * 2, seed=seed)
+    config = TuneConfig(epochs=epochs, layers=layers, rank=rank, alpha=rank * 2, seed=seed,
+                        max_tokens=max_tokens)
     try:
         base = base or tuned.base_gguf(lambda message, _f: say(message))
         result = tune(load_library(), base, out or tuned.output_dir(), config, _embedder(say),

@@ -170,6 +170,9 @@ def train(model: Any, tokenizer: Any, examples: Sequence[dict], config: TuneConf
     folder.mkdir(parents=True, exist_ok=True)
     items = [encode(tokenizer, e["messages"], e["target"]) for e in examples]
     kept = [e for e in items if len(e.ids) <= config.max_tokens]
+    if not kept:
+        raise TuneError(f"every example is longer than {config.max_tokens} tokens for this "
+                        "model's tokenizer; raise --max-tokens")
     plan = schedule(kept, config)
     fingerprint = {"config": asdict(config), "data": data_hash(examples)}
     state = None if restart else load_checkpoint(folder, fingerprint)
