@@ -20,7 +20,7 @@ from simulator.backends.fake import FakeBackend
 from simulator.backends.llamacpp_backend import LlamaCppBackend
 from simulator.backends.openai_backend import OpenAIBackend
 from simulator.backends.transformers_backend import TransformersBackend
-from simulator.backends.tuned import TUNED_NAME
+from simulator.backends.tuned import is_tuned
 
 # A plain registry: name -> class with from_settings(settings). Plugins can come when needed.
 BACKENDS: dict[str, Any] = {
@@ -56,7 +56,7 @@ def backend_name(settings: Any) -> str:
     if name != "auto":
         return name
     model = getattr(settings, "model", None)
-    gguf = not model or str(model).lower().endswith(".gguf") or model == TUNED_NAME
+    gguf = not model or str(model).lower().endswith(".gguf") or is_tuned(model)
     return "llamacpp" if gguf else "transformers"
 
 

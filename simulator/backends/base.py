@@ -51,6 +51,30 @@ class Backend(Protocol):
         """Yield the reply in text chunks; stop early once should_stop() is true."""
 
 
+class LoadingBackend:
+    """The stream() of a back-end that loads its model on first use: messages and options are
+    checked here, the subclass's _generate(messages, options, should_stop) does the rest."""
+
+    def load(self, progress: Progress | None = None) -> None:
+        raise NotImplementedError
+
+    def stream(
+        self,
+        messages: list[Message],
+        options: GenerationOptions | dict | None = None,
+        should_stop: ShouldStop = lambda: False,
+    ) -> Iterator[str]:
+        check_messages(messages)
+        resolved = resolve_options(options)
+        self.load()
+        return self._generate(messages, resolved, should_stop)
+
+    def _generate(
+        self, messages: list[Message], options: GenerationOptions, should_stop: ShouldStop
+    ) -> Iterator[str]:
+        raise NotImplementedError
+
+
 def resolve_options(options: GenerationOptions | dict | None) -> GenerationOptions:
     """None means defaults; a dict is validated (so unknown keys fail here too)."""
     if options is None:

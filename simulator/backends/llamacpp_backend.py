@@ -31,14 +31,13 @@ from simulator.backends import gguf_cache, tuned
 from simulator.backends.base import (
     BackendError,
     GenerationOptions,
+    LoadingBackend,
     Message,
     Progress,
     ShouldStop,
-    check_messages,
     first_line,
     fold_system,
     no_progress,
-    resolve_options,
     usable_cores,
 )
 
@@ -58,7 +57,7 @@ class ReplyStats:
     decode_tokens_per_s: float | None
 
 
-class LlamaCppBackend:
+class LlamaCppBackend(LoadingBackend):
     def __init__(self, model: str | None = None, threads: int | None = None,
                  adapter: Path | None = None, chat_template: str | None = None):
         """threads None: decode_threads() for decoding, prompt_threads() for the prompt.
@@ -125,17 +124,6 @@ class LlamaCppBackend:
             if file.read(4) != b"GGUF":
                 raise BackendError(f"not a GGUF file: {self.spec}")
         return path
-
-    def stream(
-        self,
-        messages: list[Message],
-        options: GenerationOptions | dict | None = None,
-        should_stop: ShouldStop = lambda: False,
-    ) -> Iterator[str]:
-        check_messages(messages)
-        options = resolve_options(options)
-        self.load()
-        return self._generate(messages, options, should_stop)
 
     def _generate(
         self, messages: list[Message], options: GenerationOptions, should_stop: ShouldStop

@@ -28,14 +28,13 @@ from simulator.backends import gguf_cache
 from simulator.backends.base import (
     BackendError,
     GenerationOptions,
+    LoadingBackend,
     Message,
     Progress,
     ShouldStop,
-    check_messages,
     first_line,
     fold_system,
     no_progress,
-    resolve_options,
     usable_cores,
 )
 from simulator.offline import ensure_offline
@@ -53,7 +52,7 @@ def import_transformers() -> Any:
     return transformers
 
 
-class TransformersBackend:
+class TransformersBackend(LoadingBackend):
     def __init__(self, model: str | None = None, quantize: bool = True):
         self.spec = model
         self.model_id = model or gguf_cache.EMBEDDED_NAME
@@ -151,17 +150,6 @@ class TransformersBackend:
             "Face cache; downloads are off (offline). Give a local path, or set "
             "ROLEPLAY_ALLOW_DOWNLOADS=1 to download it once"
         )
-
-    def stream(
-        self,
-        messages: list[Message],
-        options: GenerationOptions | dict | None = None,
-        should_stop: ShouldStop = lambda: False,
-    ) -> Iterator[str]:
-        check_messages(messages)
-        options = resolve_options(options)
-        self.load()
-        return self._generate(messages, options, should_stop)
 
     def _generate(
         self, messages: list[Message], options: GenerationOptions, should_stop: ShouldStop

@@ -14,6 +14,8 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 
+from simulator.engine.prompt import FRAME, MOODS
+
 MAX_SENTENCES = 3
 MAX_WORDS = 40  # the authored lines stay under 25 words; rambling is a small model's failure
 SHORT_WORDS = 4  # fewer words than this: language id is unreliable, only reject when it is sure
@@ -106,8 +108,6 @@ def _instruction_chunks() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(fragments of the prompt's fixed text of 3+ words, the mood descriptions), normalised:
     a model that hands its own note back ("boos en wantrouwig. Je volgende zin moet: complain.")
     is not speaking as the tenant."""
-    from simulator.engine.prompt import FRAME, MOODS
-
     # Not "Zo praat je: ..." (style): "Zo praat je niet tegen mij!" is what a tenant says.
     chunks = {normalise(part) for frame in FRAME.values() for key, text in frame.items()
               if key != "style" for part in re.split(r"\{\w+\}", text)}
