@@ -193,7 +193,7 @@ def crossfit_candidates(scorer, items: Sequence[Item], k: int = 5, seed: int = 0
         held = np.flatnonzero(fold == f)
         others = [it for it, g in zip(items, fold) if g != f]
         sub = type(scorer)(scorer.rubrics, scorer.embedder, scorer.calibration, scorer.use_cache,
-                           training=others)
+                           training=others, reader=scorer.reader)
         for i, cand in zip(held, item_candidates(sub, [items[i] for i in held])):
             out[i] = cand
     return out

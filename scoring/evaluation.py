@@ -115,7 +115,7 @@ def item_candidates(scorer, items: Sequence[Item], progress: Progress | None = N
     texts = list(dict.fromkeys(
         [s for group in sentences for s in group] + [it.tenant_said for it in items if it.tenant_said.strip()]
     ))
-    cache = EmbeddingCache(scorer.model_id)
+    cache = EmbeddingCache(scorer.embedder.model_id)
     vectors: dict[str, np.ndarray] = {}
     for start in range(0, len(texts), chunk):
         part = texts[start : start + chunk]
@@ -123,12 +123,29 @@ def item_candidates(scorer, items: Sequence[Item], progress: Progress | None = N
         vectors.update(zip(part, matrix))
         if progress:
             progress(min(start + chunk, len(texts)), len(texts))
+    readings = _readings(scorer, items)
     out = []
-    for it, group in zip(items, sentences):
+    for it, group, reading in zip(items, sentences, readings):
         tenant = vectors[it.tenant_said] if it.tenant_said.strip() else None
         matrix = np.stack([vectors[s] for s in group])
-        out.append(scorer.candidates(group, matrix, it.lang, tenant, it.turn_index, it.is_last))
+        out.append(scorer.candidates(group, matrix, it.lang, tenant, it.turn_index, it.is_last,
+                                     reading))
     return out
+
+
+def _readings(scorer, items: Sequence[Item]) -> list:
+    """The reader's vectors of every item's reply and tenant line, through the cache."""
+    from scoring.embedder import EmbeddingCache
+    from scoring.scorer import Reading
+
+    if scorer.reader is None:
+        return [None] * len(items)
+    texts = list(dict.fromkeys([it.text for it in items]
+                               + [it.tenant_said for it in items if it.tenant_said.strip()]))
+    matrix, _ = EmbeddingCache(scorer.reader.model_id).embed(scorer.reader, texts)
+    vectors = dict(zip(texts, matrix))
+    return [Reading(vectors[it.text], vectors[it.tenant_said] if it.tenant_said.strip() else None)
+            for it in items]
 
 
 def predict(scorer, items: Sequence[Item], cands: Sequence[dict]) -> list[set[str]]:

@@ -118,7 +118,7 @@ RIVAL = {
 START_TURNS = 2  # greet_introduce counts in the first two trainee turns
 EDGE_SENTENCES = 2  # ...and within the first two (or, for a closing, the last two) sentences
 
-FEATURES_BASE = ("pos1", "pos3", "neg1", "margin", "other", "lead", "knn", "probe", "lex", "lex_reply", "lex_max", "is_nl", "is_q",
+FEATURES_BASE = ("pos1", "pos3", "neg1", "margin", "other", "lead", "knn", "probe", "lex", "lex_reply", "lex_max", "deep", "is_nl", "is_q",
                  "sorry", "contrast", "you", "negation", "minimiser", "feeling")
 EXTRA: dict[str, tuple[str, ...]] = {
     "open_question": ("open_start", "closed_start"),

@@ -15,7 +15,14 @@ from pathlib import Path
 from simulator import paths
 from simulator.vocabulary import BEHAVIOURS
 
-SHIPPED = Path(__file__).resolve().parent / "data" / "thresholds.json"
+DATA = Path(__file__).resolve().parent / "data"
+SHIPPED = DATA / "thresholds.json"  # the default: MiniLM plus the reader (scoring.reader)
+SHIPPED_MINILM = DATA / "thresholds-minilm.json"  # MiniLM alone, where the reader is missing
+
+
+def shipped_path(model_id: str) -> Path:
+    """The shipped file for a scorer's model id ("embedder+reader" or the embedder alone)."""
+    return SHIPPED if "+" in model_id else SHIPPED_MINILM
 
 
 @dataclass
@@ -88,7 +95,7 @@ def _read(path: Path) -> Calibration | None:
 
 def resolve(model_id: str) -> Calibration:
     """The user's calibration for this model, else the shipped one if it fits, else heuristics."""
-    for path in (user_path(model_id), SHIPPED):
+    for path in (user_path(model_id), shipped_path(model_id)):
         found = _read(path)
         if found is not None and found.model_id == model_id:
             return found

@@ -18,6 +18,7 @@ from scoring.embedder import Embedder, EmbeddingCache, make_embedder
 from scoring.evaluation import Item, load_items
 from scoring.lexical import LexicalProbe
 from scoring.model import Calibration, resolve
+from scoring.reader import make_reader
 from scoring.rubric import BehaviourSpec, Rubric, behaviour_specs, load_rubrics
 from simulator.vocabulary import BEHAVIOURS, LANGS
 
@@ -25,6 +26,7 @@ Progress = Callable[[str], None]
 PROBE_RIDGE = 1.0  # ridge of the exemplar probe, on unit-length embeddings
 TRAIN = Path(__file__).resolve().parent / "data" / "train.jsonl"
 KNN = 7  # neighbours that vote; odd, and small next to ~16 positives per behaviour
+DEEP_RIDGE = 1.0  # ridge of the reader probe (CV on dev+train: 0.3, 1 and 3 within 0.01; 10 worse)
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,43 @@ class Candidate:
     vector: np.ndarray | None = None  # the sentence's embedding, for a calibrated linear probe
 
 
+class DeepProbe:
+    """Per behaviour, a ridge read-out of the reader's vectors of a reply and the tenant's line.
+
+    Fitted like the other probes on the rubric exemplars (no tenant line) and the training split.
+    """
+
+    def __init__(self, replies: np.ndarray, tenants: np.ndarray, labels: np.ndarray):
+        """`tenants`: one row per reply, all zeros where there was no tenant line."""
+        self.mean = replies.mean(axis=0)
+        self.scale = (replies.std(axis=0) + 1e-6) * np.sqrt(replies.shape[1])
+        self.weights, self.bias = _probe(self._design(replies, tenants), labels, DEEP_RIDGE)
+
+    def _design(self, replies: np.ndarray, tenants: np.ndarray) -> np.ndarray:
+        said = np.abs(tenants).sum(axis=1, keepdims=True) > 0
+        r = (replies - self.mean) / self.scale
+        t = np.where(said, (tenants - self.mean) / self.scale, 0.0)
+        return np.hstack([r, t, r * t])
+
+    def scores(self, reply: np.ndarray, tenant: np.ndarray | None) -> np.ndarray:
+        """Per behaviour, the probe's score for one reply."""
+        t = np.zeros_like(reply) if tenant is None else tenant
+        return (self._design(reply[None, :], t[None, :]) @ self.weights + self.bias)[0]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The reader's vectors of one reply and of the tenant line before it (None: no line)."""
+
+    reply: np.ndarray
+    tenant: np.ndarray | None = None
+
+
 class _Bank:
     """Exemplar vectors of one language, stacked once so a turn costs two matrix products."""
 
     def __init__(self, specs: dict[str, BehaviourSpec], lang: str, vectors: dict[str, np.ndarray],
-                 replies: Sequence[Item] = ()):
+                 replies: Sequence[Item] = (), readings: dict[str, np.ndarray] | None = None):
         pos_t, neg_t, pos_o, neg_o = [], [], [], []
         for k, b in enumerate(BEHAVIOURS):
             ex = specs[b].examples.get(lang)
@@ -84,6 +118,12 @@ class _Bank:
         X = np.stack([vectors[t] for t in texts])
         self.probe, self.probe_bias = _probe(X, labels)
         self.lexical = LexicalProbe(texts, labels)
+        self.deep = None
+        if readings is not None:
+            said = [""] * (len(pos_t) + len(neg_t)) + [it.tenant_said for it in replies]
+            zero = np.zeros_like(next(iter(readings.values())))
+            tenants = np.stack([readings[t] if t.strip() else zero for t in said])
+            self.deep = DeepProbe(np.stack([readings[t] for t in texts]), tenants, labels)
 
 
 def _probe(X: np.ndarray, Y: np.ndarray, ridge: float = PROBE_RIDGE) -> tuple[np.ndarray, np.ndarray]:
@@ -121,13 +161,15 @@ class Scorer:
 
     def __init__(self, rubrics: dict[str, Rubric] | None = None, embedder: Embedder | None = None,
                  calibration: Calibration | None = None, use_cache: bool = True,
-                 training: Sequence[Item] | None = None):
-        """`training`: the labelled replies that teach the probes (default: the training split)."""
+                 training: Sequence[Item] | None = None, reader: Embedder | None = None):
+        """`training`: the labelled replies that teach the probes (default: the training split).
+        `reader`: a second, multilingual reading of the whole reply (scoring.reader); None: none."""
         self.rubrics = rubrics if rubrics is not None else load_rubrics()
         self.specs = behaviour_specs(self.rubrics)
         self.embedder = embedder if embedder is not None else make_embedder()
         self.use_cache = use_cache
         self.training = training
+        self.reader = reader
         self._given_calibration = calibration
         self.calibration: Calibration | None = calibration
         self._banks: dict[str, _Bank] = {}
@@ -139,11 +181,14 @@ class Scorer:
         Nothing heavy happens here; the model loads on first use or load().
         """
         model = getattr(settings, "embedder", None) if settings is not None else None
-        return cls(embedder=make_embedder(model))
+        return cls(embedder=make_embedder(model), reader=make_reader())
 
     @property
     def model_id(self) -> str:
-        return self.embedder.model_id
+        """What the calibration was fitted for: the embedder, plus the reader if there is one."""
+        if self.reader is None:
+            return self.embedder.model_id
+        return f"{self.embedder.model_id}+{self.reader.model_id}"
 
     def load(self, progress: Progress | None = None) -> None:
         if self._banks:
@@ -153,19 +198,38 @@ class Scorer:
         texts = list(dict.fromkeys(exemplar_texts(self.specs) + [it.text for it in replies]))
         if progress:
             progress(f"Embedding {len(texts)} rubric exemplars and labelled replies")
-        if self.use_cache:
-            matrix, _ = EmbeddingCache(self.model_id).embed(self.embedder, texts)
-        else:
-            matrix = self.embedder.encode(texts)
-        vectors = dict(zip(texts, matrix))
+        vectors = self._embed(self.embedder, texts)
+        readings = None
+        if self.reader is not None:
+            self.reader.load(progress)
+            if progress:
+                progress(f"Reading {len(texts)} rubric exemplars and labelled replies")
+            said = [it.tenant_said for it in replies if it.tenant_said.strip()]
+            readings = self._embed(self.reader, list(dict.fromkeys(texts + said)))
         self._banks = {lang: _Bank(self.specs, lang, vectors,
-                                   [it for it in replies if it.lang == lang]) for lang in LANGS}
+                                   [it for it in replies if it.lang == lang], readings)
+                       for lang in LANGS}
         if self.calibration is None:
             self.calibration = resolve(self.model_id)
+
+    def _embed(self, model: Embedder, texts: list[str]) -> dict[str, np.ndarray]:
+        if self.use_cache:
+            matrix, _ = EmbeddingCache(model.model_id).embed(model, texts)
+        else:
+            matrix = model.encode(texts)
+        return dict(zip(texts, matrix))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         self.load()
         return self.embedder.encode(list(texts))
+
+    def read(self, text: str, tenant_said: str = "") -> Reading | None:
+        """The reader's vectors of a reply and the tenant's line (None without a reader)."""
+        if self.reader is None:
+            return None
+        said = tenant_said.strip()
+        matrix = self.reader.encode([text] + ([tenant_said] if said else []))
+        return Reading(matrix[0], matrix[1] if said else None)
 
     def score_turn(self, text: str, lang: str, tenant_said: str = "", turn_index: int = 0,
                    is_last: bool = False) -> TurnScore:
@@ -177,7 +241,7 @@ class Scorer:
         vectors = self.embedder.encode(sentences + ([tenant_said] if tenant_said.strip() else []))
         tenant_vec = vectors[len(sentences)] if tenant_said.strip() else None
         cands = self.candidates(sentences, vectors[: len(sentences)], lang, tenant_vec,
-                                turn_index, is_last)
+                                turn_index, is_last, self.read(text, tenant_said))
         return self.decide(text, lang, sentences, cands)
 
     def decide(self, text: str, lang: str, sentences: list[str],
@@ -195,7 +259,7 @@ class Scorer:
 
     def candidates(self, sentences: list[str], vectors: np.ndarray, lang: str,
                    tenant_vec: np.ndarray | None, turn_index: int,
-                   is_last: bool) -> dict[str, Candidate]:
+                   is_last: bool, reading: Reading | None = None) -> dict[str, Candidate]:
         """Per behaviour the best sentence and its features; used by scoring and calibration."""
         self.load()
         bank = self._banks["en" if lang == "en" else "nl"]
@@ -207,11 +271,16 @@ class Scorer:
         probe = vectors @ bank.probe + bank.probe_bias
         lexical = bank.lexical.scores(sentences + [" ".join(sentences)])  # last row: the reply
         best = np.maximum.reduceat(sp, bank.pos_start, axis=1)  # exemplars are grouped by owner
+        deep = np.zeros(len(BEHAVIOURS))
+        if bank.deep is not None and reading is not None:
+            deep = bank.deep.scores(reading.reply, reading.tenant)
         out = {}
         for k, b in enumerate(BEHAVIOURS):
-            out[b] = self._candidate(k, b, bank, sp, sn, tsim, qflags, sentences, lang,
-                                     turn_index, is_last, knn[:, k], vectors, best, probe[:, k],
-                                     lexical[:-1, k], float(lexical[-1, k]))
+            cand = self._candidate(k, b, bank, sp, sn, tsim, qflags, sentences, lang,
+                                   turn_index, is_last, knn[:, k], vectors, best, probe[:, k],
+                                   lexical[:-1, k], float(lexical[-1, k]))
+            cand.values["deep"] = float(deep[k])
+            out[b] = cand
         return out
 
     @staticmethod

