@@ -34,6 +34,9 @@ class NoModelScorer:
 
     embedder = None  # the tenant's corpus compares words only
 
+    def read_ahead(self, tenant_said):
+        pass
+
     def score_turn(self, text, lang, tenant_said="", turn_index=0, is_last=False):
         return pinned_score(text, lang, [])
 

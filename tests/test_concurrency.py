@@ -31,6 +31,9 @@ PLAYER = textwrap.dedent("""
     class NoModelScorer:
         embedder = None
 
+        def read_ahead(self, tenant_said):
+            pass
+
         def score_turn(self, text, lang, tenant_said="", turn_index=0, is_last=False):
             return pinned_score(text, lang, [])
 

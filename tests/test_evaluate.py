@@ -87,6 +87,9 @@ def test_evaluate_json_on_a_small_file(tmp_path):
     assert 0 <= report["macro_f1"] <= 1
 
 
+SCORER_ID = "all-MiniLM-L6-v2+gemma-3-270m-L8"
+
+
 @pytest.mark.real_model
 def test_calibrate_stores_thresholds_in_the_users_home_and_the_scorer_uses_them(roleplay_home):
     from scoring.model import resolve, user_path
@@ -95,9 +98,9 @@ def test_calibrate_stores_thresholds_in_the_users_home_and_the_scorer_uses_them(
     result = CliRunner().invoke(main, ["calibrate", "--folds", "3"])
     assert result.exit_code == 0, result.output
     assert "Cross-validated figures (3 folds" in result.stdout and "macro-F1" in result.stdout
-    target = user_path("all-MiniLM-L6-v2")
+    target = user_path(SCORER_ID)
     assert target.is_file() and str(roleplay_home) in str(target)
     stored = json.loads(target.read_text())
     assert stored["cv"]["folds"] == 3 and set(stored["cv"]["by_lang"]) == {"nl", "en"}
-    assert resolve("all-MiniLM-L6-v2").source == str(target)
-    assert Scorer.default().model_id == "all-MiniLM-L6-v2"
+    assert resolve(SCORER_ID).source == str(target)
+    assert Scorer.default().model_id == SCORER_ID  # MiniLM plus the reader (scoring.reader)

@@ -58,12 +58,12 @@ def test_refit_moves_only_thresholds_with_enough_reviews_and_measures_on_held_ou
 
 @pytest.mark.real_model
 def test_calibrate_from_reviews_on_a_small_store(roleplay_home):
-    from scoring.model import SHIPPED, user_path
+    from scoring.model import SHIPPED, SHIPPED_MINILM, user_path
     from simulator.cli import main
     from simulator.store import Store
     from simulator.store.review import judge
 
-    shipped = SHIPPED.read_text()
+    shipped = SHIPPED.read_text(), SHIPPED_MINILM.read_text()
     empty = CliRunner().invoke(main, ["calibrate", "--from-reviews"])
     assert empty.exit_code == 1 and "no reviewed turns yet" in empty.output
     with Store.open() as store:
@@ -77,6 +77,6 @@ def test_calibrate_from_reviews_on_a_small_store(roleplay_home):
     assert result.exit_code == 0, result.output
     assert "24 reviewed turns" in result.output and "held out" in result.output
     assert "F1 before" in result.output and "macro-F1" in result.output
-    stored = json.loads(user_path("all-MiniLM-L6-v2").read_text())
+    stored = json.loads(user_path("all-MiniLM-L6-v2+gemma-3-270m-L8").read_text())
     assert stored["source"] == "reviews" and stored["cv"]["reviews"]["items"] == 24
-    assert SHIPPED.read_text() == shipped  # the shipped thresholds are never touched
+    assert (SHIPPED.read_text(), SHIPPED_MINILM.read_text()) == shipped  # never touched

@@ -34,6 +34,9 @@ class TurnScorer(Protocol):
         is_last: bool = False,
     ) -> TurnScore: ...
 
+    def read_ahead(self, tenant_said: str) -> None:
+        """Prepare for the trainee's answer to this tenant line (work done while they type)."""
+
 
 @runtime_checkable
 class SessionStore(Protocol):

@@ -235,6 +235,8 @@ class PracticeSession:
         self._store_tenant(turn, decision)
         if decision.finished:
             self._store_end(decision.outcome)
+        elif self.scorer is not None:
+            self.scorer.read_ahead(turn.text)
         return turn
 
     # -- undo, hints, the end ------------------------------------------------------------------

@@ -1,0 +1,111 @@
+"""The scorer's second reading of a reply (scoring.reader): Gemma 3 270M's first 8 layers.
+
+Real model tests read the reply the way the app does; the unit tests use a counting reader that
+returns real numpy vectors, like the reader it stands in for.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scoring.embedder import FakeEmbedder
+from scoring.model import SHIPPED, SHIPPED_MINILM, resolve
+from scoring.probes import DeepProbe
+from scoring.reader import MODEL_ID, GemmaReader, make_reader
+from scoring.scorer import Scorer
+from simulator.vocabulary import BEHAVIOURS
+
+
+class CountingReader:
+    """Stands in for GemmaReader: hashed vectors (real float32 arrays), and what it was asked."""
+
+    model_id = "counting-reader"
+
+    def __init__(self):
+        self.asked: list[list[str]] = []
+        self._words = FakeEmbedder(dim=64)
+
+    def load(self, progress=None) -> None:
+        return None
+
+    def encode(self, texts):
+        self.asked.append(list(texts))
+        return self._words.encode(texts) * 3.0 + 1.0  # raw, not unit length, like Gemma's states
+
+
+@pytest.fixture
+def counted():
+    reader = CountingReader()
+    return Scorer(embedder=FakeEmbedder(), use_cache=False, reader=reader), reader
+
+
+def test_a_turn_after_read_ahead_reads_only_the_reply_and_scores_the_same(counted):
+    scorer, reader = counted
+    tenant, reply = "Het lekt al drie weken!", "Drie weken al, wat vervelend voor u."
+    plain = scorer.score_turn(reply, "nl", tenant_said=tenant, turn_index=2)
+    assert reader.asked[-1] == [reply, tenant]
+    scorer.read_ahead(tenant)
+    assert reader.asked[-1] == [tenant]
+    ahead = scorer.score_turn(reply, "nl", tenant_said=tenant, turn_index=2)
+    assert reader.asked[-1] == [reply]  # the tenant's line was read while the trainee typed
+    assert {b: d.confidence for b, d in ahead.detections.items()} == pytest.approx(
+        {b: d.confidence for b, d in plain.detections.items()}, abs=1e-5)
+
+
+def test_the_reader_feeds_a_deep_feature_per_behaviour(counted):
+    scorer, _ = counted
+    sentences = ["Sorry dat u moest wachten."]
+    reading = scorer.read(sentences[0], "Eindelijk!")
+    cands = scorer.candidates(sentences, scorer.encode(sentences), "nl", None, 2, False, reading)
+    deep = {b: cands[b].values["deep"] for b in BEHAVIOURS}
+    assert len(set(deep.values())) > 1  # each behaviour has its own read-out
+    without = Scorer(embedder=FakeEmbedder(), use_cache=False)
+    plain = without.candidates(sentences, without.encode(sentences), "nl", None, 2, False)
+    assert all(plain[b].values["deep"] == 0.0 for b in BEHAVIOURS)
+    assert without.model_id == "fake-hash-embedder" and scorer.model_id.endswith("+counting-reader")
+
+
+def test_the_deep_probe_learns_which_replies_show_a_behaviour():
+    rng = np.random.default_rng(0)
+    replies = rng.normal(size=(200, 16)).astype(np.float32)
+    labels = np.zeros((200, len(BEHAVIOURS)))
+    labels[:, 0] = replies[:, 3] > 0  # behaviour 0 shows where dimension 3 is high
+    probe = DeepProbe(replies, np.zeros_like(replies), labels)
+    high, low = replies[0].copy(), replies[0].copy()
+    high[3], low[3] = 2.0, -2.0
+    assert probe.scores(high, None)[0] > 0.7 > 0.3 > probe.scores(low, None)[0]
+
+
+def test_without_the_reader_the_scorer_uses_minilm_alone_and_its_own_shipped_calibration(monkeypatch):
+    monkeypatch.setenv("ROLEPLAY_READER", "off")
+    assert make_reader() is None
+    scorer = Scorer.default()
+    assert scorer.reader is None and scorer.model_id == "all-MiniLM-L6-v2"
+    assert resolve(scorer.model_id).source == str(SHIPPED_MINILM)
+    monkeypatch.delenv("ROLEPLAY_READER")
+    assert resolve(Scorer.default().model_id).source == str(SHIPPED)
+
+
+@pytest.mark.real_model
+def test_the_real_reader_gives_one_vector_per_text_and_the_same_one_every_time():
+    reader = GemmaReader()
+    texts = ["Sorry maar daar ga ik niet over.", "Goedemorgen, ik kom voor de kraan.", ""]
+    first, again = reader.encode(texts), reader.encode(texts[:1])
+    assert reader.model_id == MODEL_ID
+    assert first.shape == (3, 640) and first.dtype == np.float32 and np.isfinite(first).all()
+    # Alone or in a batch: the same reading, up to bfloat16 noise far below what tells two
+    # sentences apart (raw states share a few huge dimensions, so no cosine here).
+    noise = np.linalg.norm(first[0] - again[0])
+    assert noise < 0.1 * np.linalg.norm(first[0] - first[1])
+    assert reader.encode([]).shape == (0, 640)
+
+
+@pytest.mark.real_model
+def test_the_default_scorer_reads_with_gemma_and_uses_the_shipped_calibration_for_it():
+    scorer = Scorer.default()
+    assert scorer.model_id == f"all-MiniLM-L6-v2+{MODEL_ID}"
+    score = scorer.score_turn("Sorry, maar daar ga ik echt niet over.", "nl",
+                              tenant_said="Dit is al de derde keer dat het misgaat!", turn_index=3)
+    assert scorer.calibration.source == str(SHIPPED)
+    assert "dismissive" in score.detected, {b: d.confidence for b, d in score.detections.items()}
