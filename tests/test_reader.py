@@ -74,7 +74,8 @@ def test_the_deep_probe_learns_which_replies_show_a_behaviour():
     probe = DeepProbe(replies, np.zeros_like(replies), labels)
     high, low = replies[0].copy(), replies[0].copy()
     high[3], low[3] = 2.0, -2.0
-    assert probe.scores(high, None)[0] > 0.7 > 0.3 > probe.scores(low, None)[0]
+    assert probe.scores(high, None)[0] > 0.7
+    assert probe.scores(low, None)[0] < 0.3
 
 
 def test_without_the_reader_the_scorer_uses_minilm_alone_and_its_own_shipped_calibration(monkeypatch):
