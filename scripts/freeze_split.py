@@ -1,11 +1,13 @@
 """Merge labelled JSONL drafts into one split of scoring/data with stable ids, checked.
 
     python scripts/freeze_split.py test DRAFT.jsonl [DRAFT.jsonl ...]
+    python scripts/freeze_split.py train --append DRAFT.jsonl [...]   # a new training batch
 
 Each line: {"lang", "tenant_said", "text", "labels"} (other keys, such as "note", are kept).
 Ids become "<split>-<lang>-NNNN". A text that already occurs in another split is dropped (a
 reply may be in one split only), as is a repeat within the drafts. Refuses to overwrite an
-existing split: a frozen test split stays frozen.
+existing split: a frozen test split stays frozen. Only the training split takes --append (new
+batches teach the probes; the dev and test splits measure).
 """
 
 from __future__ import annotations
@@ -22,21 +24,34 @@ def key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def _rows(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def main(split: str, drafts: list[str]) -> int:
+    append = "--append" in drafts
+    drafts = [d for d in drafts if d != "--append"]
     if split not in SPLITS:
         print(f"split must be one of {', '.join(SPLITS)}", file=sys.stderr)
         return 2
     target = DATA / f"{split}.jsonl"
-    if target.exists():
+    if append and split != "train":
+        print("only the training split takes new batches (--append)", file=sys.stderr)
+        return 2
+    if target.exists() and not append:
         print(f"{target} exists; a frozen split is never rewritten", file=sys.stderr)
         return 1
     taken = set()
     for other in SPLITS:
-        path = DATA / f"{other}.jsonl"
-        if other != split and path.exists():
-            lines = path.read_text(encoding="utf-8").splitlines()
-            taken |= {key(json.loads(line)["text"]) for line in lines if line.strip()}
-    rows, dropped, counters = [], 0, {}
+        if other != split or append:
+            taken |= {key(row["text"]) for row in _rows(DATA / f"{other}.jsonl")}
+    kept = _rows(target) if append else []
+    counters: dict[str, int] = {}
+    for row in kept:
+        counters[row["lang"]] = max(counters.get(row["lang"], 0), int(row["id"].rsplit("-", 1)[1]))
+    rows, dropped = list(kept), 0
     for draft in drafts:
         for line in Path(draft).read_text(encoding="utf-8").splitlines():
             if not line.strip():
@@ -54,7 +69,8 @@ def main(split: str, drafts: list[str]) -> int:
     from scoring.evaluation import load_items
 
     items = load_items(target)  # raises DataError with FILE:LINE on a malformed row
-    print(f"{target}: {len(items)} items {counters}; {dropped} dropped as repeats")
+    print(f"{target}: {len(items)} items ({len(items) - len(kept)} new) {counters}; "
+          f"{dropped} dropped as repeats")
     return 0
 
 
