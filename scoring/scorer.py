@@ -8,6 +8,7 @@ and resemblance to the tenant's last line, and a calibrated model (scoring.model
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ Progress = Callable[[str], None]
 PROBE_RIDGE = 1.0  # ridge of the exemplar probe, on unit-length embeddings
 TRAIN = Path(__file__).resolve().parent / "data" / "train.jsonl"
 KNN = 7  # neighbours that vote; odd, and small next to ~16 positives per behaviour
+_READING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader")
 READ_AHEAD = 16  # tenant lines whose reading is kept for the turn that answers them
 
 
@@ -206,11 +208,13 @@ class Scorer:
         sentences = F.split_sentences(text)
         if not sentences:
             return self._empty(text, lang)
+        # The reader reads on the other core while MiniLM embeds (each on one thread).
+        reading = _READING.submit(self.read, text, tenant_said) if self.reader else None
         # One encode call for all sentences and the tenant's line keeps a turn fast.
         vectors = self.embedder.encode(sentences + ([tenant_said] if tenant_said.strip() else []))
         tenant_vec = vectors[len(sentences)] if tenant_said.strip() else None
         cands = self.candidates(sentences, vectors[: len(sentences)], lang, tenant_vec,
-                                turn_index, is_last, self.read(text, tenant_said))
+                                turn_index, is_last, reading.result() if reading else None)
         return self.decide(text, lang, sentences, cands)
 
     def decide(self, text: str, lang: str, sentences: list[str],
