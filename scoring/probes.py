@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -48,9 +52,50 @@ class DeepProbe:
         return (self._design(reply[None, :], t[None, :]) @ self.weights + self.bias)[0]
 
 
+    @classmethod
+    def restored(cls, arrays: dict[str, np.ndarray]) -> DeepProbe:
+        """A probe from the arrays `arrays()` gave (the shipped file: no reading at first start)."""
+        probe = cls.__new__(cls)
+        probe.mean, probe.scale = arrays["mean"], arrays["scale"]
+        probe.weights, probe.bias = arrays["weights"], arrays["bias"]
+        return probe
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"mean": self.mean, "scale": self.scale, "weights": self.weights, "bias": self.bias}
+
+
 @dataclass(frozen=True)
 class Reading:
     """The reader's vectors of one reply and of the tenant line before it (None: no line)."""
 
     reply: np.ndarray
     tenant: np.ndarray | None = None
+
+
+def fingerprint(parts: object) -> str:
+    """What a fitted probe depends on (reader, exemplars, training replies), as a short hash."""
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def save_probes(path: Path, stamp: str, probes: dict[str, DeepProbe]) -> None:
+    """Write the probes per language with their fingerprint (atomically)."""
+    arrays = {"fingerprint": np.array(stamp)}
+    for lang, probe in probes.items():
+        arrays.update({f"{lang}.{k}": v for k, v in probe.arrays().items()})
+    partial = path.with_name(f".{path.name}.partial")
+    with partial.open("wb") as out:
+        np.savez_compressed(out, **arrays)
+    os.replace(partial, path)
+
+
+def load_probes(path: Path, stamp: str, langs: tuple[str, ...]) -> dict[str, DeepProbe] | None:
+    """The saved probes if they were fitted on exactly this (`stamp`), else None."""
+    try:
+        with np.load(path) as data:
+            if str(data["fingerprint"]) != stamp:
+                return None
+            return {lang: DeepProbe.restored({k: data[f"{lang}.{k}"] for k in
+                                              ("mean", "scale", "weights", "bias")})
+                    for lang in langs}
+    except (OSError, KeyError, ValueError):
+        return None

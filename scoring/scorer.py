@@ -19,7 +19,7 @@ from scoring.embedder import Embedder, EmbeddingCache, make_embedder
 from scoring.evaluation import Item, load_items
 from scoring.lexical import LexicalProbe
 from scoring.model import Calibration, resolve
-from scoring.probes import DeepProbe, Reading, ridge_probe
+from scoring.probes import DeepProbe, Reading, fingerprint, load_probes, ridge_probe, save_probes
 from scoring.reader import make_reader
 from scoring.rubric import BehaviourSpec, Rubric, behaviour_specs, load_rubrics
 from simulator.vocabulary import BEHAVIOURS, LANGS
@@ -27,6 +27,7 @@ from simulator.vocabulary import BEHAVIOURS, LANGS
 Progress = Callable[[str], None]
 PROBE_RIDGE = 1.0  # ridge of the exemplar probe, on unit-length embeddings
 TRAIN = Path(__file__).resolve().parent / "data" / "train.jsonl"
+READER_PROBES = TRAIN.with_name("reader_probes.npz")  # fitted on the rubric and TRAIN
 KNN = 7  # neighbours that vote; odd, and small next to ~16 positives per behaviour
 _READING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader")
 READ_AHEAD = 16  # tenant lines whose reading is kept for the turn that answers them
@@ -158,18 +159,40 @@ class Scorer:
         if progress:
             progress(f"Embedding {len(texts)} rubric exemplars and labelled replies")
         vectors = self._embed(self.embedder, texts)
-        readings = None
+        readings, shipped = None, None
         if self.reader is not None:
             self.reader.load(progress)
-            if progress:
-                progress(f"Reading {len(texts)} rubric exemplars and labelled replies")
-            said = [it.tenant_said for it in replies if it.tenant_said.strip()]
-            readings = self._embed(self.reader, list(dict.fromkeys(texts + said)))
+            if self.training is None:  # the shipped training split: its probe may be shipped
+                shipped = load_probes(READER_PROBES, self.probe_stamp(replies), LANGS)
+            if shipped is None:
+                if progress:
+                    progress(f"Reading {len(texts)} rubric exemplars and labelled replies")
+                said = [it.tenant_said for it in replies if it.tenant_said.strip()]
+                readings = self._embed(self.reader, list(dict.fromkeys(texts + said)))
         self._banks = {lang: _Bank(self.specs, lang, vectors,
                                    [it for it in replies if it.lang == lang], readings)
                        for lang in LANGS}
+        for lang, probe in (shipped or {}).items():
+            self._banks[lang].deep = probe
         if self.calibration is None:
             self.calibration = resolve(self.model_id)
+
+    def probe_stamp(self, replies: Sequence[Item]) -> str:
+        """The fingerprint of what the reader probe learns from (see save_reader_probes)."""
+        rubric = [[b, lang, self.specs[b].examples.get(lang).positive,
+                   self.specs[b].examples.get(lang).negative] for b in BEHAVIOURS for lang in LANGS]
+        taught = [[it.lang, it.text, it.tenant_said, sorted(it.labels)] for it in replies]
+        return fingerprint([self.reader.model_id if self.reader else None, rubric, taught])
+
+    def save_reader_probes(self) -> Path | None:
+        """Ship the fitted reader probes (`roleplay calibrate --ship`), so that a first start
+        loads them instead of reading every exemplar and training reply (minutes)."""
+        self.load()
+        if self.reader is None or self.training is not None:
+            return None
+        stamp = self.probe_stamp(training_replies())
+        save_probes(READER_PROBES, stamp, {lang: bank.deep for lang, bank in self._banks.items()})
+        return READER_PROBES
 
     def _embed(self, model: Embedder, texts: list[str]) -> dict[str, np.ndarray]:
         if self.use_cache:

@@ -110,3 +110,31 @@ def test_the_default_scorer_reads_with_gemma_and_uses_the_shipped_calibration_fo
                               tenant_said="Dit is al de derde keer dat het misgaat!", turn_index=3)
     assert scorer.calibration.source == str(SHIPPED)
     assert "dismissive" in score.detected, {b: d.confidence for b, d in score.detections.items()}
+
+
+def test_the_shipped_reader_probes_fit_the_shipped_rubric_and_training_split():
+    """A first start loads them instead of reading ~3,800 texts (minutes); after a change to
+    the rubric or the training split, `roleplay calibrate --ship` must write them again."""
+    from scoring.probes import load_probes
+    from scoring.scorer import READER_PROBES, training_replies
+    from simulator.vocabulary import LANGS
+
+    scorer = Scorer(reader=GemmaReader())  # nothing loads: the stamp needs only the model id
+    probes = load_probes(READER_PROBES, scorer.probe_stamp(training_replies()), LANGS)
+    assert probes is not None, "run `roleplay calibrate --ship` to refit the reader probes"
+    assert probes["nl"].weights.shape == (3 * 640, len(BEHAVIOURS))
+
+
+def test_saved_probes_come_back_only_for_what_they_were_fitted_on(tmp_path):
+    from scoring.probes import load_probes, save_probes
+
+    rng = np.random.default_rng(1)
+    replies = rng.normal(size=(40, 8)).astype(np.float32)
+    labels = (rng.random((40, len(BEHAVIOURS))) > 0.5).astype(float)
+    probe = DeepProbe(replies, np.zeros_like(replies), labels)
+    path = tmp_path / "probes.npz"
+    save_probes(path, "stamp-1", {"nl": probe, "en": probe})
+    back = load_probes(path, "stamp-1", ("nl", "en"))
+    assert np.allclose(back["en"].scores(replies[0], None), probe.scores(replies[0], None))
+    assert load_probes(path, "stamp-2", ("nl", "en")) is None  # other data: fit again
+    assert load_probes(tmp_path / "missing.npz", "stamp-1", ("nl", "en")) is None

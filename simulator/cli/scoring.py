@@ -135,6 +135,9 @@ def calibrate(data: Path | None, folds: int, ship: bool, from_reviews: bool) -> 
     click.echo(f"Cross-validated figures ({folds} folds, {len(items)} items, model {scorer.model_id}):")
     click.echo(format_report(report))
     click.echo(f"Thresholds written to {target}")
+    probes = scorer.save_reader_probes() if ship and not data else None
+    if probes is not None:
+        click.echo(f"Reader probes written to {probes}")
 
 
 def _calibrate_from_reviews() -> None:
