@@ -101,7 +101,10 @@ class ModelHub:
             tenant = ["corpus"]  # the model speaks no language: it is never loaded
         elif len(langs) < 2:
             tenant[-1] += f" ({'/'.join(langs)})"
-        parts = [*tenant, s.embedder or "MiniLM-L6"]
+        from scoring.reader import available
+
+        scorer = s.embedder or ("MiniLM-L6 + Gemma-L8" if available() else "MiniLM-L6")
+        parts = [*tenant, scorer]
         return " · ".join(str(p) for p in parts if p)
 
     def warm_up(self, progress: Progress) -> dict[str, str]:
