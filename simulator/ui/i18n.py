@@ -276,7 +276,7 @@ PROGRESS_NL = (
     ("Training the meaning gate", "Betekeniscontrole trainen (voor modelzinnen)"),
     ("Embedding", "Voorbeeldzinnen inlezen:"),
     ("Preparing the reader (once, about a minute)",
-     "Leesmodel voorbereiden (eenmalig, ongeveer een minuut)"),
+     "Leesmodel voorbereiden (eenmalig, ~1 minuut)"),
     ("Loading the reader", "Leesmodel laden"),
     ("Reading", "Voorbeeldzinnen lezen:"),
     ("Connecting to", "Verbinden met"),
