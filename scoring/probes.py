@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from simulator.vocabulary import BEHAVIOURS
+
 # Ridge of the reader probe. Alone on dev+train (5-fold CV, macro-F1 nl/en): 0.3 gave
 # 0.761/0.788, 1 gave 0.775/0.795, 3 gave 0.767/0.795, 10 gave 0.745/0.775.
 DEEP_RIDGE = 1.0
@@ -26,6 +28,25 @@ def ridge_probe(X: np.ndarray, Y: np.ndarray, ridge: float) -> tuple[np.ndarray,
     Xc = X - mean_x
     W = np.linalg.solve(Xc.T @ Xc + ridge * np.eye(X.shape[1]), Xc.T @ (Y - mean_y))
     return W.astype(np.float32), (mean_y - mean_x @ W).astype(np.float32)
+
+
+def knn_votes(sp: np.ndarray, sn: np.ndarray, pos_owner: np.ndarray, neg_owner: np.ndarray,
+              k: int) -> np.ndarray:
+    """Per sentence and behaviour: the similarity-weighted vote of its k nearest exemplars.
+
+    `sp`/`sn`: similarities to the positive / near-miss exemplars, whose behaviour index is in
+    `pos_owner`/`neg_owner`. A near miss votes against its behaviour; that is what it is for.
+    """
+    sims = np.hstack([sp, sn])
+    owner = np.concatenate([pos_owner, neg_owner])
+    sign = np.concatenate([np.ones(len(pos_owner)), -np.ones(len(neg_owner))])
+    top = np.argsort(-sims, axis=1)[:, :k]
+    votes = np.zeros((len(sims), len(BEHAVIOURS)))
+    for row in range(len(sims)):
+        weights = np.maximum(sims[row, top[row]], 0.0)
+        np.add.at(votes[row], owner[top[row]], weights * sign[top[row]])
+        votes[row] /= max(weights.sum(), 1e-9)
+    return votes
 
 
 class DeepProbe:

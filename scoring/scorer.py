@@ -19,9 +19,17 @@ from scoring.embedder import Embedder, EmbeddingCache, make_embedder
 from scoring.evaluation import Item, load_items
 from scoring.lexical import LexicalProbe
 from scoring.model import Calibration, resolve
-from scoring.probes import DeepProbe, Reading, fingerprint, load_probes, ridge_probe, save_probes
+from scoring.probes import (
+    DeepProbe,
+    Reading,
+    fingerprint,
+    knn_votes,
+    load_probes,
+    ridge_probe,
+    save_probes,
+)
 from scoring.reader import make_reader
-from scoring.rubric import BehaviourSpec, Rubric, behaviour_specs, load_rubrics
+from scoring.rubric import BehaviourSpec, Rubric, behaviour_specs, exemplar_texts, load_rubrics
 from simulator.vocabulary import BEHAVIOURS, LANGS
 
 Progress = Callable[[str], None]
@@ -104,15 +112,6 @@ def training_replies() -> list[Item]:
     They teach the lexical probe; the development split calibrates, the test split measures.
     """
     return load_items(TRAIN) if TRAIN.is_file() else []
-
-
-def exemplar_texts(specs: dict[str, BehaviourSpec]) -> list[str]:
-    texts = []
-    for spec in specs.values():
-        for lang in LANGS:
-            ex = spec.examples.get(lang)
-            texts += ex.positive + ex.negative
-    return list(dict.fromkeys(texts))
 
 
 class Scorer:
@@ -262,7 +261,7 @@ class Scorer:
         sp, sn = vectors @ bank.pos.T, vectors @ bank.neg.T
         tsim = vectors @ tenant_vec if tenant_vec is not None else np.zeros(len(sentences))
         qflags = [F.question_flags(s, lang) | F.cue_flags(s) for s in sentences]
-        knn = self._knn(bank, sp, sn)
+        knn = knn_votes(sp, sn, bank.pos_owner, bank.neg_owner, KNN)
         # Per sentence the best similarity to each behaviour's positives, for the "rival" feature.
         probe = vectors @ bank.probe + bank.probe_bias
         lexical = bank.lexical.scores(sentences + [" ".join(sentences)])  # last row: the reply
@@ -278,23 +277,6 @@ class Scorer:
             cand.values["deep"] = float(deep[k])
             out[b] = cand
         return out
-
-    @staticmethod
-    def _knn(bank: _Bank, sp: np.ndarray, sn: np.ndarray, k: int = KNN) -> np.ndarray:
-        """Per sentence and behaviour: the similarity-weighted vote of its k nearest exemplars.
-
-        A near-miss negative of a behaviour votes against it; that is what near misses are for.
-        """
-        sims = np.hstack([sp, sn])
-        owner = np.concatenate([bank.pos_owner, bank.neg_owner])
-        sign = np.concatenate([np.ones(len(bank.pos_owner)), -np.ones(len(bank.neg_owner))])
-        top = np.argsort(-sims, axis=1)[:, :k]
-        votes = np.zeros((len(sims), len(BEHAVIOURS)))
-        for row in range(len(sims)):
-            weights = np.maximum(sims[row, top[row]], 0.0)
-            np.add.at(votes[row], owner[top[row]], weights * sign[top[row]])
-            votes[row] /= max(weights.sum(), 1e-9)
-        return votes
 
     def _candidate(self, k, b, bank, sp, sn, tsim, qflags, sentences, lang, turn_index, is_last,
                    knn, vectors, best, probe, lexical, lex_reply):
