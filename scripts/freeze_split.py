@@ -13,6 +13,7 @@ batches teach the probes; the dev and test splits measure).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -63,12 +64,21 @@ def main(split: str, drafts: list[str]) -> int:
                 continue
             taken.add(k)
             counters[row["lang"]] = counters.get(row["lang"], 0) + 1
-            rows.append({"id": f"{split}-{row['lang']}-{counters[row['lang']]:04d}", **row})
-    target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                      encoding="utf-8")
-    from scoring.evaluation import load_items
+            new_id = f"{split}-{row['lang']}-{counters[row['lang']]:04d}"
+            rows.append({"id": new_id, **{k: v for k, v in row.items() if k != "id"}})
+    # Written beside the split and checked before it replaces it: a bad draft row breaks nothing.
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                       encoding="utf-8")
+    from scoring.evaluation import DataError, load_items
 
-    items = load_items(target)  # raises DataError with FILE:LINE on a malformed row
+    try:
+        items = load_items(partial)
+    except DataError as err:
+        partial.unlink()
+        print(f"nothing written: {err}", file=sys.stderr)
+        return 1
+    os.replace(partial, target)
     print(f"{target}: {len(items)} items ({len(items) - len(kept)} new) {counters}; "
           f"{dropped} dropped as repeats")
     return 0

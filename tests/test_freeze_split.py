@@ -51,3 +51,13 @@ def test_the_test_split_is_never_rewritten_or_appended_to(freeze, tmp_path):
     assert freeze.main("test", [batch]) == 1
     assert freeze.main("test", ["--append", batch]) == 2
     assert Path(frozen).read_text() == before
+
+
+def test_a_bad_draft_row_leaves_the_training_split_as_it_was(freeze, tmp_path):
+    _write(tmp_path / "train.jsonl", [{"id": "train-nl-0001", **_reply("Excuses.")}])
+    before = (tmp_path / "train.jsonl").read_text()
+    bad = _write(tmp_path / "b.jsonl", [{"lang": "nl", "tenant_said": "", "text": "Hoi.",
+                                          "labels": ["not_a_behaviour"], "id": "mine-1"}])
+    assert freeze.main("train", ["--append", bad]) == 1
+    assert (tmp_path / "train.jsonl").read_text() == before
+    assert not list(tmp_path.glob(".*partial"))

@@ -138,3 +138,45 @@ def test_saved_probes_come_back_only_for_what_they_were_fitted_on(tmp_path):
     assert np.allclose(back["en"].scores(replies[0], None), probe.scores(replies[0], None))
     assert load_probes(path, "stamp-2", ("nl", "en")) is None  # other data: fit again
     assert load_probes(tmp_path / "missing.npz", "stamp-1", ("nl", "en")) is None
+
+
+class BrokenReader(CountingReader):
+    def load(self, progress=None) -> None:
+        from scoring.reader import ReaderError
+
+        raise ReaderError("could not prepare the reader: No space left on device")
+
+
+def test_a_reader_that_cannot_load_leaves_minilm_scoring_and_says_so():
+    from simulator.ui.i18n import progress_text
+
+    scorer, messages = Scorer(embedder=FakeEmbedder(), use_cache=False, reader=BrokenReader()), []
+    scorer.load(progress=messages.append)
+    assert scorer.reader is None and scorer.model_id == "fake-hash-embedder"
+    assert any("No space left on device" in m for m in messages)
+    assert progress_text(messages[-1], "nl").startswith("Scoren zonder leesmodel:")
+    scorer.read_ahead("Het lekt!")  # no reader, no error
+    assert scorer.score_turn("Sorry dat u moest wachten.", "nl", "Eindelijk!", 2).detections
+
+
+def test_a_turn_with_the_reader_leaves_torch_threads_as_they_were(counted):
+    import torch
+
+    scorer, _ = counted
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        scorer.score_turn("Ik kijk eerst even naar de kraan. Mag ik binnenkomen?", "nl", "Ja?", 0)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_a_damaged_probe_file_is_fitted_again_not_a_crash(tmp_path):
+    from scoring.probes import load_probes
+
+    damaged = tmp_path / "reader_probes.npz"
+    damaged.write_bytes(b"PK\x03\x04 truncated")
+    assert load_probes(damaged, "stamp", ("nl", "en")) is None
+    damaged.write_bytes(b"")
+    assert load_probes(damaged, "stamp", ("nl", "en")) is None

@@ -278,6 +278,7 @@ PROGRESS_NL = (
     ("Preparing the reader (once, about a minute)",
      "Leesmodel voorbereiden (eenmalig, ~1 minuut)"),
     ("Loading the reader", "Leesmodel laden"),
+    ("Scoring without the reader:", "Scoren zonder leesmodel:"),
     ("Reading", "Voorbeeldzinnen lezen:"),
     ("Connecting to", "Verbinden met"),
     ("Model server", "Modelserver"),
