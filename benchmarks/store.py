@@ -215,7 +215,7 @@ PLAYER = textwrap.dedent("""
     from simulator.engine.reporting import pinned_score
 
     class NoModelScorer:  # loads nothing and detects nothing, so that the processes only write
-        def read_ahead(self, tenant_said):
+        def read_ahead(self, tenant_said, draft=""):
             pass
 
         def score_turn(self, text, lang, tenant_said="", turn_index=0, is_last=False):

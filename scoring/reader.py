@@ -19,8 +19,11 @@ import importlib.util
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -50,6 +53,16 @@ def available() -> bool:
     return importlib.util.find_spec(PACKAGE) is not None
 
 
+@dataclass
+class _Prefix:
+    """A reply being typed, as far as it was read: its tokens, the model's cache after them,
+    and their states (one row per token)."""
+
+    ids: list[int]
+    cache: Any
+    states: Any  # torch float32, (tokens, dim)
+
+
 class GemmaReader:
     """Mean of Gemma 3 270M's layer-8 states over a text's tokens (raw, not normalised)."""
 
@@ -59,6 +72,8 @@ class GemmaReader:
         self.threads = threads
         self._model = None
         self._tokenizer = None
+        self._prefix: _Prefix | None = None
+        self._lock = threading.Lock()  # the prefix: read while typing, used by the turn
 
     def load(self, progress: Progress | None = None) -> None:
         if self._model is not None:
@@ -107,10 +122,24 @@ class GemmaReader:
             raise ReaderError(f"could not prepare the reader: {str(err).splitlines()[0]}") from err
         return folder
 
+    def read_prefix(self, text: str) -> None:
+        """Read a reply that is still being typed (called at each pause): encode([reply]) then
+        reads only the tokens that changed or came after. The model is causal, so the states
+        of a text's first tokens do not depend on what follows them."""
+        self.load()
+        with self._lock, torch_threads(1, self.threads):
+            self._prefix = self._advance(self._ids(text))
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         self.load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) == 1 and self._prefix is not None:  # the reply that was being typed?
+            with self._lock, torch_threads(1, self.threads):
+                ids = self._ids(texts[0])
+                if self._prefix is not None and _shared(self._prefix.ids, ids) >= 2:
+                    self._prefix = self._advance(ids)
+                    return self._prefix.states.mean(0).numpy()[None, :]
         with torch_threads(len(texts), self.threads):
             out = []
             order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -119,6 +148,33 @@ class GemmaReader:
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         vectors[order] = np.stack(out)
         return vectors
+
+    def _ids(self, text: str) -> list[int]:
+        return self._tokenizer.encode(text or " ").ids[:MAX_TOKENS]
+
+    def _advance(self, ids: list[int]) -> _Prefix | None:
+        """The prefix read up to `ids`: the known one, cut back to where it and `ids` part and
+        read on from there; None when they share no more than the start token."""
+        import torch
+
+        known = self._prefix
+        same = _shared(known.ids, ids) if known is not None else 0
+        if known is None or same < 2:
+            from transformers import DynamicCache
+
+            if len(ids) < 2:
+                return None
+            known, same = _Prefix([], DynamicCache(config=self._model.config),
+                                  torch.zeros((0, self.dim))), 0
+        elif same < len(known.ids):
+            known.cache.crop(same - len(known.ids))  # a negative count: tokens to drop
+            known.ids, known.states = known.ids[:same], known.states[:same]
+        if len(ids) > same:
+            with torch.inference_mode():
+                new = self._model(input_ids=torch.tensor([ids[same:]]), use_cache=True,
+                                  cache=known.cache).last_hidden_state[0].float()
+            known.ids, known.states = ids, torch.cat([known.states, new])
+        return known
 
     def _batch(self, texts: list[str]) -> list[np.ndarray]:
         import torch
@@ -157,6 +213,16 @@ def _convert(gguf: Path, target: Path) -> None:
     text.config.layer_types = text.config.layer_types[:LAYERS]
     text.to(torch.bfloat16).save_pretrained(target)
     tokenizer.save_pretrained(target)
+
+
+def _shared(a: list[int], b: list[int]) -> int:
+    """How many tokens two token lists share from the start."""
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def make_reader(threads: int | None = None) -> GemmaReader | None:

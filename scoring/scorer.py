@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from scoring import features as F
+from scoring.ahead import Recent
 from scoring.embedder import Embedder, EmbeddingCache, make_embedder
 from scoring.evaluation import Item, load_items
 from scoring.lexical import LexicalProbe
@@ -41,7 +42,6 @@ READER_PROBES = TRAIN.with_name("reader_probes.npz")  # fitted on the rubric and
 KNN = 7  # neighbours that vote; odd, and small next to ~16 positives per behaviour
 _READING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader")
 _THREADS = threading.Lock()
-READ_AHEAD = 16  # tenant lines whose reading is kept for the turn that answers them
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ class Scorer:
         self.use_cache = use_cache
         self.training = training
         self.reader = reader
-        self._read_ahead: dict[str, np.ndarray] = {}  # the reader's vectors of recent tenant lines
+        self._embedded, self._read = Recent(), Recent()  # work done ahead (scoring.ahead)
         self._given_calibration = calibration
         self.calibration: Calibration | None = calibration
         self._banks: dict[str, _Bank] = {}
@@ -239,29 +239,32 @@ class Scorer:
         self.load()
         return self.embedder.encode(list(texts))
 
-    def read_ahead(self, tenant_said: str) -> None:
-        """Read the tenant's line now, while the trainee reads it and types: the turn that
-        answers it then only reads the reply (~40 ms less per turn with the reader)."""
-        if self.reader is None or not tenant_said.strip() or tenant_said in self._read_ahead:
-            return
+    def read_ahead(self, tenant_said: str, draft: str = "") -> None:
+        """Work ahead of the turn (scoring.ahead): embed and read the tenant's line once it is
+        shown, and the reply as far as it is typed (`draft`, at each pause). The turn then
+        only does what changed since. Never fails: it is only a head start."""
         try:
             self.load()
-            if self.reader is not None:
-                if len(self._read_ahead) >= READ_AHEAD:
-                    self._read_ahead.pop(next(iter(self._read_ahead)))
-                self._read_ahead[tenant_said] = self.reader.encode([tenant_said])[0]
-        except Exception:  # noqa: BLE001 - only a head start: the turn reads the line itself
+            said = [tenant_said] if tenant_said.strip() else []
+            with _one_thread(self.reader is not None):
+                sentences = F.split_sentences(draft) if draft.strip() else []
+                if said or sentences:
+                    self._embedded.encode(self.embedder, said + sentences)
+                if self.reader is not None:
+                    if said:
+                        self._read.encode(self.reader, said)
+                    if draft.strip():
+                        self.reader.read_prefix(draft)
+        except Exception:  # noqa: BLE001 - the turn does the work itself
             return
 
     def read(self, text: str, tenant_said: str = "") -> Reading | None:
         """The reader's vectors of a reply and the tenant's line (None without a reader)."""
         if self.reader is None:
             return None
-        said = tenant_said.strip()
-        known = self._read_ahead.get(tenant_said) if said else None
-        matrix = self.reader.encode([text] + ([tenant_said] if said and known is None else []))
-        tenant = known if known is not None else (matrix[1] if said else None)
-        return Reading(matrix[0], tenant)
+        reply = self.reader.encode([text])[0]  # first: it may continue the draft's reading
+        tenant = self._read.encode(self.reader, [tenant_said])[0] if tenant_said.strip() else None
+        return Reading(reply, tenant)
 
     def score_turn(self, text: str, lang: str, tenant_said: str = "", turn_index: int = 0,
                    is_last: bool = False) -> TurnScore:
@@ -272,8 +275,9 @@ class Scorer:
         with _one_thread(self.reader is not None):
             # The reader reads on the other core while MiniLM embeds (each on one thread).
             reading = _READING.submit(self.read, text, tenant_said) if self.reader else None
-            # One encode call for all sentences and the tenant's line keeps a turn fast.
-            vectors = self.embedder.encode(sentences + ([tenant_said] if tenant_said.strip() else []))
+            # One encode call for what read_ahead has not embedded yet keeps a turn fast.
+            said = [tenant_said] if tenant_said.strip() else []
+            vectors = self._embedded.encode(self.embedder, sentences + said)
             read = reading.result() if reading else None
         tenant_vec = vectors[len(sentences)] if tenant_said.strip() else None
         cands = self.candidates(sentences, vectors[: len(sentences)], lang, tenant_vec,

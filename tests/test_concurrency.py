@@ -31,7 +31,7 @@ PLAYER = textwrap.dedent("""
     class NoModelScorer:
         embedder = None
 
-        def read_ahead(self, tenant_said):
+        def read_ahead(self, tenant_said, draft=""):
             pass
 
         def score_turn(self, text, lang, tenant_said="", turn_index=0, is_last=False):

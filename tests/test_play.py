@@ -24,7 +24,7 @@ class KeywordScorer:
 
     embedder = None  # the tenant's corpus compares words only
 
-    def read_ahead(self, tenant_said):
+    def read_ahead(self, tenant_said, draft=""):
         pass
 
     def score_turn(self, text, lang, tenant_said="", turn_index=0, is_last=False):

@@ -24,6 +24,7 @@ class CountingReader:
 
     def __init__(self):
         self.asked: list[list[str]] = []
+        self.drafts: list[str] = []
         self._words = FakeEmbedder(dim=64)
 
     def load(self, progress=None) -> None:
@@ -32,6 +33,21 @@ class CountingReader:
     def encode(self, texts):
         self.asked.append(list(texts))
         return self._words.encode(texts) * 3.0 + 1.0  # raw, not unit length, like Gemma's states
+
+    def read_prefix(self, text: str) -> None:
+        self.drafts.append(text)
+
+
+class CountingEmbedder(FakeEmbedder):
+    """FakeEmbedder (real unit vectors) that notes what it was asked to embed."""
+
+    def __init__(self):
+        super().__init__()
+        self.asked: list[list[str]] = []
+
+    def encode(self, texts):
+        self.asked.append(list(texts))
+        return super().encode(texts)
 
 
 @pytest.fixture
@@ -44,12 +60,31 @@ def test_a_turn_after_read_ahead_reads_only_the_reply_and_scores_the_same(counte
     scorer, reader = counted
     tenant, reply = "Het lekt al drie weken!", "Drie weken al, wat vervelend voor u."
     plain = scorer.score_turn(reply, "nl", tenant_said=tenant, turn_index=2)
-    assert reader.asked[-1] == [reply, tenant]
+    assert reader.asked[-2:] == [[reply], [tenant]]
     scorer.read_ahead(tenant)
     assert reader.asked[-1] == [tenant]
     ahead = scorer.score_turn(reply, "nl", tenant_said=tenant, turn_index=2)
     assert reader.asked[-1] == [reply]  # the tenant's line was read while the trainee typed
     assert {b: d.confidence for b, d in ahead.detections.items()} == pytest.approx(
+        {b: d.confidence for b, d in plain.detections.items()}, abs=1e-5)
+
+
+def test_work_done_while_typing_leaves_the_turn_only_what_is_new_and_the_same_score():
+    tenant = "Het lekt al drie weken!"
+    reply = "Drie weken al, wat vervelend. Mag ik even kijken?"
+    cold = Scorer(embedder=FakeEmbedder(), use_cache=False, reader=CountingReader())
+    plain = cold.score_turn(reply, "nl", tenant_said=tenant, turn_index=2)
+    embedder, reader = CountingEmbedder(), CountingReader()
+    scorer = Scorer(embedder=embedder, use_cache=False, reader=reader)
+    scorer.load()
+    scorer.read_ahead(tenant)  # the tenant's line is shown
+    scorer.read_ahead(tenant, "Drie weken al, wat vervelend. Mag")  # a pause while typing
+    assert embedder.asked[-1] == ["Drie weken al, wat vervelend.", "Mag"]
+    assert reader.drafts == ["Drie weken al, wat vervelend. Mag"]
+    score = scorer.score_turn(reply, "nl", tenant_said=tenant, turn_index=2)
+    assert embedder.asked[-1] == ["Mag ik even kijken?"]  # the finished sentence was done
+    assert [tenant] not in reader.asked[-1:]  # the tenant's line was read when it was shown
+    assert {b: d.confidence for b, d in score.detections.items()} == pytest.approx(
         {b: d.confidence for b, d in plain.detections.items()}, abs=1e-5)
 
 
@@ -100,6 +135,25 @@ def test_the_real_reader_gives_one_vector_per_text_and_the_same_one_every_time()
     noise = np.linalg.norm(first[0] - again[0])
     assert noise < 0.1 * np.linalg.norm(first[0] - first[1])
     assert reader.encode([]).shape == (0, 640)
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize("drafts", [
+    ["Goedemiddag mev", "Goedemiddag mevrouw, ik kom voor de lekkende kraan, mag ik even"],
+    ["Goedemiddag mevrouw, ik kom voor de lekkende kraan, mag ik even binnenkomen?"],
+    ["Hallo meneer, ik kom", "Goedemiddag"],  # the start was typed over
+], ids=["enter-at-once", "paused", "retyped"])
+def test_reading_a_reply_while_it_is_typed_gives_the_same_reading(drafts):
+    reply = "Goedemiddag mevrouw, ik kom voor de lekkende kraan, mag ik even binnenkomen?"
+    cold = GemmaReader().encode([reply])[0]
+    reader = GemmaReader()
+    for draft in drafts:
+        reader.read_prefix(draft)
+    read = reader.encode([reply])[0]
+    assert np.linalg.norm(read - cold) < 1e-3 * np.linalg.norm(cold)
+    other = "Sorry, maar daar ga ik niet over."  # another text is read as it is
+    alone = GemmaReader().encode([other])[0]
+    assert np.linalg.norm(reader.encode([other])[0] - alone) < 1e-3 * np.linalg.norm(alone)
 
 
 @pytest.mark.real_model

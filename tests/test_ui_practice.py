@@ -51,6 +51,24 @@ async def test_scripted_session_three_turns_retry_hint_and_end():
         assert made[0].outcome == "ended"
 
 
+async def test_a_pause_in_typing_hands_the_line_so_far_to_the_session():
+    """So the scorer can work ahead on it (session.draft): Enter then leaves it less to do."""
+    made: list = []
+    app = create_app(session_factory=scripted_factory(made=made), lang="nl", warm_up=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Sam", "enter")
+        await pilot.pause()
+        await pilot.press(*"Goedemiddag mevrouw")
+        await pilot.pause(0.4)
+        await pilot.app.workers.wait_for_complete()
+        assert made[0].drafts[-1] == "Goedemiddag mevrouw"
+        assert len(made[0].drafts) < len("Goedemiddag mevrouw")  # pauses, not every key
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.4)
+        assert made[0].drafts[-1] == "Goedemiddag mevrouw"  # nothing handed over once sent
+
+
 async def test_failed_reply_keeps_draft_and_unlocks_input():
     made: list = []
     app = create_app(session_factory=scripted_factory(Script(fail_on=0), made), lang="en",

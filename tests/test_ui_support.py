@@ -55,6 +55,10 @@ class ScriptedSession:
         self._outcome: str | None = None
         self._pending: TraineeTurn | None = None
         self.hints = 0
+        self.drafts: list[str] = []  # what the screen handed over while the trainee typed
+
+    def draft(self, text: str) -> None:
+        self.drafts.append(text)
 
     # -- state, as PracticeSession's properties -----------------------------------------------
     @property

@@ -34,8 +34,9 @@ class TurnScorer(Protocol):
         is_last: bool = False,
     ) -> TurnScore: ...
 
-    def read_ahead(self, tenant_said: str) -> None:
-        """Prepare for the trainee's answer to this tenant line (work done while they type)."""
+    def read_ahead(self, tenant_said: str, draft: str = "") -> None:
+        """Prepare for the trainee's answer to this tenant line, and to what they have typed
+        of it so far (`draft`), while they type; the turn then does only what is new."""
 
 
 @runtime_checkable

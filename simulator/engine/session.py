@@ -192,6 +192,13 @@ class PracticeSession:
         self._store_trainee(turn)
         return turn
 
+    def draft(self, text: str) -> None:
+        """What the trainee has typed so far (the practice screen calls it at each pause):
+        the scorer works ahead on it, so that Enter leaves it less to do. Never fails."""
+        if self.scorer is None or self._pending is not None or self.director.finished:
+            return
+        self.scorer.read_ahead(self.history[-1].text, text)
+
     def _feedback(self, score: Any, before: Decision) -> Any:
         if score is None:
             return None

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from simulator.engine.session import PracticeSession
 
 HELP_KEYS = ("hint", "retry")  # help during the talk: practice mode only
+# A pause in typing this long lets the scorer work ahead on the line so far (session.draft):
+# short enough to catch the pause before Enter, long enough to skip the bursts of a fast typist.
+DRAFT_PAUSE_S = 0.15
 PALETTE_KEYS = {"hint": "Ctrl+T", "retry": "Ctrl+R", "end": "Ctrl+E"}
 
 
@@ -56,6 +60,7 @@ class PracticeScreen(BaseScreen):
         self.session: PracticeSession | None = None  # None while the models still load
         self.busy = False
         self.exchanges: list[Exchange] = []
+        self._draft_timer: Timer | None = None
         self._reply_item: ChatItem | None = None
 
     def compose(self) -> ComposeResult:
@@ -150,10 +155,24 @@ class PracticeScreen(BaseScreen):
         if not text or self.busy:
             return
         self._lock(True)
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
         self.say_input.value = ""
         await self.chat.add("trainee", self.tr("you"), text)
         self.exchanges.append(Exchange(text, 1))
         self.exchange(text)
+
+    @on(Input.Changed, "#say")
+    def typed(self, event: Input.Changed) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        if self.session is not None and not self.busy and event.value.strip():
+            self._draft_timer = self.set_timer(DRAFT_PAUSE_S, lambda: self.read_draft(event.value))
+
+    @work(thread=True, exclusive=True, group="draft", exit_on_error=False)
+    def read_draft(self, text: str) -> None:
+        if not self.busy and self.session is not None:
+            self.session.draft(text)
 
     @work(thread=True, exclusive=True, group="tenant", exit_on_error=False)
     def exchange(self, text: str) -> None:
