@@ -10,7 +10,8 @@ sees the same history). Per back-end:
 - cold load: a fresh process, import + load, model caches empty (for transformers that is the
   GGUF -> safetensors conversion); warm load: a fresh process again, caches filled;
 - first token at turn 1 and at turns 2-6 (median), the whole reply time, and decode tokens/s
-  (median over all replies), over --rounds conversations;
+  (median over all replies), over --rounds conversations; first token at turns 2-6 also as
+  when the trainee paused before Enter and the prompt was read ahead (backend.prefill);
 - the same with a second CPU-bound process running (one core busy), and the ratio busy/idle of
   the reply time.
 Targets on 2 cores (issue: llama.cpp back-end): llamacpp >= 1.8x transformers tokens/s, first
@@ -126,9 +127,11 @@ def conversations(backend, prompts, rounds: int) -> dict:
     speeds = [t["tokens_per_s"] for run in runs for t in run if t["tokens_per_s"]]
     cached = [t["cached"] for t in later if t["cached"] is not None]
     new = [t["prompt_tokens"] - t["cached"] for t in later if t["cached"] is not None]
+    ahead = prefilled(backend, prompts, rounds)
     return {
         "first_token_turn1_s": _median([run[0]["first_s"] for run in runs]),
         "first_token_turns2_6_s": _median([t["first_s"] for t in later]),
+        "first_token_turns2_6_prefilled_s": _median([t["first_s"] for t in ahead]),
         "reply_s": _median([t["reply_s"] for run in runs for t in run]),
         "tokens_per_s": _median(speeds, 1),
         "tokens_per_reply": _median([t["tokens"] for run in runs for t in run], 0),
@@ -136,6 +139,23 @@ def conversations(backend, prompts, rounds: int) -> dict:
         "new_prompt_tokens_turns2_6": _median(new, 0) if new else None,
         "sample": [t["text"] for t in runs[0][:3]],
     }
+
+
+def prefilled(backend, prompts, rounds: int) -> list[dict]:
+    """Turns 2-6 as when the trainee paused before Enter: the practice screen has had the
+    prompt for the line read into the cache (PracticeSession.draft -> backend.prefill), untimed
+    like the typing it happens during. Empty for a back-end without prefill."""
+    if not hasattr(backend, "prefill"):
+        return []
+    out = []
+    for r in range(rounds):
+        for i, messages in enumerate(prompts):
+            if i:
+                backend.prefill(messages)
+            turn = one_reply(backend, messages, seed=100 + r * 10 + i)
+            if i:
+                out.append(turn)
+    return out
 
 
 def _median(values: list, digits: int = 3):

@@ -151,3 +151,42 @@ def test_a_template_that_refuses_the_turn_note_gets_it_folded_into_the_trainee_t
     reply = "".join(backend.stream([*MESSAGES, note], GenerationOptions(max_new_tokens=8, seed=1)))
     assert reply.strip()
     assert "".join(backend.stream([*MESSAGES, note], GenerationOptions(max_new_tokens=8, seed=2)))
+
+
+@pytest.mark.real_model
+def test_a_line_read_ahead_while_typing_starts_its_reply_from_the_cache(backend, monkeypatch):
+    """PracticeSession.draft -> actor.prefill -> backend.prefill: sent as it was read ahead,
+    the reply's prompt comes from the cache all but its last token."""
+    from scoring.embedder import FakeEmbedder
+    from scoring.scorer import Scorer
+
+    session = PracticeSession(load_library(), "grumpy", "late-leaking-tap", "en",
+                              backend=backend, scorer=Scorer(embedder=FakeEmbedder(),
+                                                             use_cache=False),
+                              model_langs=("en",), seed=7)
+    session.say("Good afternoon, I'm Sam from the housing association.")
+    session.reply()
+    prefilled, first = [], []
+    real_prefill, real_stream = backend.prefill, backend.stream
+
+    def prefill(messages):
+        prefilled.append(messages)
+        real_prefill(messages)
+
+    def stream(messages, *args, **kwargs):
+        yield from real_stream(messages, *args, **kwargs)
+        if not first:
+            first.append((messages, backend.last_reply))
+
+    monkeypatch.setattr(backend, "prefill", prefill)
+    monkeypatch.setattr(backend, "stream", stream)
+    line = "I'm sorry you had to wait so long. May I have a look at the tap?"
+    session.draft(line[:30])  # still typing: the scorer works ahead, the model does not
+    assert prefilled == []
+    session.draft(line)  # it ends a sentence: the tenant's prompt for it is read ahead
+    assert len(prefilled) == 1 and backend.last_prefill.prompt_tokens > 300
+    session.say(line)
+    session.reply()
+    messages, stats = first[0]
+    assert messages == prefilled[0]
+    assert stats.cached_tokens >= stats.prompt_tokens - 2, stats

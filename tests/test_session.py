@@ -9,6 +9,7 @@ from test_actor import Scripted
 
 from scoring.embedder import FakeEmbedder
 from scoring.scorer import Scorer
+from simulator.backends.fake import FakeBackend
 from simulator.content import load_library
 from simulator.engine.actor import ReplyCancelled
 from simulator.engine.session import PracticeSession, SessionError
@@ -230,3 +231,45 @@ def test_the_session_takes_the_stores_seam_and_the_store_conforms(library, store
 
     assert isinstance(store, SessionStore) and isinstance(scorer, TurnScorer)
     assert isinstance(Scripted(["Ja?"]), Backend)
+
+
+class Prefilling(FakeBackend):
+    """FakeBackend that, like the llamacpp back-end, can read a prompt ahead; it notes which."""
+
+    def __init__(self):
+        super().__init__(["Nou, vooruit dan maar.", "Dat had eerder gemoeten.", "Goed, kom binnen."])
+        self.prefilled: list[list[dict]] = []
+
+    def prefill(self, messages) -> None:
+        self.prefilled.append(messages)
+
+
+def test_a_draft_is_worked_ahead_without_changing_the_conversation(library, scorer):
+    """draft() scores, decides and builds the tenant's prompt as if the line were sent, and
+    keeps none of it: the conversation goes exactly as without it, and the prompt it read
+    ahead is the one the reply then sends first."""
+    lines = ["Goedemiddag, ik ben Sam van de corporatie.", "Wat vervelend dat u moest wachten",
+             "Mag ik even binnenkomen?"]
+
+    def run(drafting: bool):
+        backend = Prefilling()
+        session = PracticeSession(library, "grumpy", "repeat-visit", "nl", backend=backend,
+                                  scorer=scorer, seed=11)
+        said, first_asked = [], []
+        for line in lines:
+            if drafting:
+                session.draft(line[:12])  # typing on: not finished, so no model work
+                session.draft(line)  # no model work either unless it ends a sentence
+                session.draft(line, settled=True)  # a longer pause
+                session.draft(line, settled=True)  # the same line again: read once
+            before = len(backend.calls)
+            turn = session.say(line)
+            reply = session.reply()
+            said.append((turn.behaviours, turn.stance, reply.text))
+            first_asked.append(backend.calls[before][0])
+        return said, backend, first_asked
+
+    plain, _, _ = run(False)
+    drafted, backend, first_asked = run(True)
+    assert drafted == plain
+    assert backend.prefilled == first_asked

@@ -57,7 +57,7 @@ class ScriptedSession:
         self.hints = 0
         self.drafts: list[str] = []  # what the screen handed over while the trainee typed
 
-    def draft(self, text: str) -> None:
+    def draft(self, text: str, settled: bool = False) -> None:
         self.drafts.append(text)
 
     # -- state, as PracticeSession's properties -----------------------------------------------

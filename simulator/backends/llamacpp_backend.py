@@ -68,6 +68,7 @@ class LlamaCppBackend(LoadingBackend):
         self.model_id = model or gguf_cache.EMBEDDED_NAME
         self.threads = threads
         self.last_reply: ReplyStats | None = None
+        self.last_prefill: ReplyStats | None = None  # what prefill() last read into the cache
         self._server: Any = None
         self._fold = False  # the model's chat template refused a second system message
         self._lock = threading.Lock()
@@ -144,6 +145,24 @@ class LlamaCppBackend(LoadingBackend):
                     raise
                 self._fold = True
                 yield from self._reply(_request(fold_system(messages), options), should_stop)
+
+    def prefill(self, messages: list[Message]) -> None:
+        """Read a prompt into the conversation's cache now, while the trainee types: a reply
+        whose prompt starts the same way then reads only what comes after (all of it when the
+        trainee sends the line the prompt was made for). One token is generated and dropped.
+        Does nothing before the model is loaded, and never fails: it is only a head start."""
+        if self._server is None:
+            return
+        with self._lock:
+            if self._fold:
+                messages = fold_system(messages)
+            request = {**_request(messages, GenerationOptions(max_new_tokens=1)), "stream": False}
+            try:
+                result = self._server.handle_chat_completions(request)
+            except Exception:  # noqa: BLE001 - the reply will say what is wrong, if anything
+                return
+            if isinstance(result, dict) and isinstance(result.get("timings"), dict):
+                self.last_prefill = _stats(result["timings"])
 
     def _reply(self, request: dict, should_stop: ShouldStop) -> Iterator[str]:
         chunks: queue.Queue = queue.Queue()

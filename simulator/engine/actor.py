@@ -131,7 +131,7 @@ class TenantActor:
         earlier = [t.text for t in history if t.speaker == "tenant"]
         trainee = history[-1].text if history and history[-1].speaker == "trainee" else ""
         line = TenantLine(text="", source="fallback")
-        choice = self.corpus.choose(decision, trainee, earlier)
+        choice = self._choose(decision, history)
         examples = [choice.text] if choice is not None else None
         if self.backend is not None:
             correction: list[str] | None = None
@@ -162,6 +162,33 @@ class TenantActor:
             line.text = self.fallback(decision, earlier)
         line.latency_ms = int((time.perf_counter() - started) * 1000)
         return line
+
+    @property
+    def prefills(self) -> bool:
+        """Whether the back-end can read a prompt ahead (the llamacpp back-end's prefill)."""
+        return callable(getattr(self.backend, "prefill", None))
+
+    def prefill(self, decision: Decision, history: list[Turn]) -> None:
+        """Have the back-end read the prompt speak() would send first, now, while the trainee
+        still looks at their line (history ends with it): when that line is sent as it is,
+        the reply starts from the cached prompt."""
+        if not self.prefills:
+            return
+        choice = self._choose(decision, history, peek=True)
+        self.backend.prefill(self.messages(decision, history, None,
+                                           [choice.text] if choice else None))
+
+    def _choose(self, decision: Decision, history: list[Turn], peek: bool = False):
+        """The corpus line for this turn (speak's example); `peek`: as speak() will choose it
+        later, leaving the corpus's random state as it was."""
+        earlier = [t.text for t in history if t.speaker == "tenant"]
+        trainee = history[-1].text if history and history[-1].speaker == "trainee" else ""
+        state = self.corpus.rng.getstate()
+        try:
+            return self.corpus.choose(decision, trainee, earlier)
+        finally:
+            if peek:
+                self.corpus.rng.setstate(state)
 
     def _generate(
         self,

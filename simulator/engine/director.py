@@ -251,6 +251,14 @@ class Director:
         if not self.finished:
             self._m.outcome = outcome
 
+    def preview(self, behaviours) -> Decision:
+        """The decision observe(behaviours) would make now, without making it."""
+        snap = self.snapshot()
+        try:
+            return self.observe(behaviours)
+        finally:
+            self.restore(snap)
+
     # -- rewind ------------------------------------------------------------------------------
     def snapshot(self) -> tuple[_Memory, Decision]:
         m = self._m

@@ -12,6 +12,7 @@ The chunks passed to on_chunk are the model's raw output; when the guard rejects
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -125,6 +126,8 @@ class PracticeSession:
         self.tenant_turns: list[TenantTurn] = []
         self._pending: TraineeTurn | None = None
         self._undo: list[tuple[Any, int]] = []  # director snapshot, history length, per exchange
+        self._deciding = threading.Lock()  # say() and draft() (a worker thread) use the director
+        self._prefilled = ""  # the line draft() last read the tenant's prompt for
         self.session_id: str | None = None  # stored from the trainee's first words on
         self._stored_as = session_columns(
             self.persona, self.scenario, backend=backend, options=options, trainee=trainee,
@@ -175,29 +178,49 @@ class PracticeSession:
         if behaviours is None:
             if self.scorer is None:
                 raise SessionError("no scorer: pass the behaviours of this line")
-            last = is_last if is_last is not None else index >= self.scenario.turn_limit
-            score = self.scorer.score_turn(
-                text, self.lang, tenant_said=self.history[-1].text, turn_index=index - 1,
-                is_last=last,
-            )
+            score = self._score(text, is_last)
             behaviours = list(score.detected)
-        self._undo.append((self.director.snapshot(), len(self.history)))
-        decision = self.director.observe(behaviours)
+        with self._deciding:  # not while draft() previews a decision
+            self._undo.append((self.director.snapshot(), len(self.history)))
+            decision = self.director.observe(behaviours)
         feedback = self._feedback(score, before)
         turn = TraineeTurn(index, text, list(decision.behaviours), score, feedback,
                            decision.state, decision.stance, decision)
         self.history.append(Turn("trainee", text))
         self.trainee_turns.append(turn)
+        self._prefilled = ""
         self._pending = turn
         self._store_trainee(turn)
         return turn
 
-    def draft(self, text: str) -> None:
+    def draft(self, text: str, settled: bool = False) -> None:
         """What the trainee has typed so far (the practice screen calls it at each pause):
-        the scorer works ahead on it, so that Enter leaves it less to do. Never fails."""
+        the scorer works ahead on it, so that Enter leaves it less to do. A line that looks
+        finished (ends a sentence, or `settled`: a longer pause) is also scored and decided as
+        if sent, without keeping either, and the tenant's prompt for it is read into the
+        model's cache (actor.prefill): sent as it is, the reply starts at once. Never fails."""
         if self.scorer is None or self._pending is not None or self.director.finished:
             return
         self.scorer.read_ahead(self.history[-1].text, text)
+        line = text.strip()
+        finished = settled or line.endswith((".", "?", "!", "…"))
+        if not self.actor.prefills or not finished or line == self._prefilled:
+            return
+        self._prefilled = line
+        try:
+            score = self._score(line)
+            with self._deciding:
+                decision = self.director.preview(score.detected)
+            if not decision.finished:
+                self.actor.prefill(decision, [*self.history, Turn("trainee", line)])
+        except Exception:  # noqa: BLE001 - only a head start: the turn does it all itself
+            return
+
+    def _score(self, text: str, is_last: bool | None = None) -> Any:
+        index = len(self.trainee_turns) + 1
+        last = is_last if is_last is not None else index >= self.scenario.turn_limit
+        return self.scorer.score_turn(text, self.lang, tenant_said=self.history[-1].text,
+                                      turn_index=index - 1, is_last=last)
 
     def _feedback(self, score: Any, before: Decision) -> Any:
         if score is None:

@@ -38,6 +38,9 @@ HELP_KEYS = ("hint", "retry")  # help during the talk: practice mode only
 # A pause in typing this long lets the scorer work ahead on the line so far (session.draft):
 # short enough to catch the pause before Enter, long enough to skip the bursts of a fast typist.
 DRAFT_PAUSE_S = 0.15
+# After a pause this long the line counts as settled: the tenant model reads its prompt for it
+# ahead too (~0.5 s of both cores, so not at every short pause).
+SETTLED_PAUSE_S = 0.6
 PALETTE_KEYS = {"hint": "Ctrl+T", "retry": "Ctrl+R", "end": "Ctrl+E"}
 
 
@@ -60,7 +63,7 @@ class PracticeScreen(BaseScreen):
         self.session: PracticeSession | None = None  # None while the models still load
         self.busy = False
         self.exchanges: list[Exchange] = []
-        self._draft_timer: Timer | None = None
+        self._draft_timers: list[Timer] = []
         self._reply_item: ChatItem | None = None
 
     def compose(self) -> ComposeResult:
@@ -155,8 +158,7 @@ class PracticeScreen(BaseScreen):
         if not text or self.busy:
             return
         self._lock(True)
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
+        self._stop_drafts()
         self.say_input.value = ""
         await self.chat.add("trainee", self.tr("you"), text)
         self.exchanges.append(Exchange(text, 1))
@@ -164,15 +166,23 @@ class PracticeScreen(BaseScreen):
 
     @on(Input.Changed, "#say")
     def typed(self, event: Input.Changed) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        if self.session is not None and not self.busy and event.value.strip():
-            self._draft_timer = self.set_timer(DRAFT_PAUSE_S, lambda: self.read_draft(event.value))
+        self._stop_drafts()
+        text = event.value
+        if self.session is not None and not self.busy and text.strip():
+            self._draft_timers = [
+                self.set_timer(DRAFT_PAUSE_S, lambda: self.read_draft(text)),
+                self.set_timer(SETTLED_PAUSE_S, lambda: self.read_draft(text, settled=True)),
+            ]
+
+    def _stop_drafts(self) -> None:
+        for timer in self._draft_timers:
+            timer.stop()
+        self._draft_timers = []
 
     @work(thread=True, exclusive=True, group="draft", exit_on_error=False)
-    def read_draft(self, text: str) -> None:
+    def read_draft(self, text: str, settled: bool = False) -> None:
         if not self.busy and self.session is not None:
-            self.session.draft(text)
+            self.session.draft(text, settled)
 
     @work(thread=True, exclusive=True, group="tenant", exit_on_error=False)
     def exchange(self, text: str) -> None:
