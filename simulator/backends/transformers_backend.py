@@ -265,7 +265,7 @@ def _token_loop(
                 seen = torch.cat([seen, step], dim=1)
                 out = model(
                     input_ids=step,
-                    past_key_values=out.past_key_values,
+                    cache=out.past_key_values,
                     use_cache=True,
                     logits_to_keep=1,
                 )
