@@ -30,7 +30,11 @@ GRID = np.round(np.linspace(0.1, 0.9, 33), 3)
 # brushed a tenant off when they did not (and they stop trusting the feedback), and makes the
 # simulated tenant angrier. Its threshold is the best-F1 one among those whose out-of-fold
 # precision reaches this floor (if none does: the most precise one); a miss costs less.
-FLOOR = {behaviour: 0.85 for behaviour in NEGATIVE}
+# The floor sits above the 0.85 the flag should reach on replies by people the scorer never
+# learned from. Fitted without one of the training split's five batches (each written by other
+# helpers) and tested on it: a floor of 0.85 gave 0.84 precision (0.67-0.71 on the first
+# batch), 0.90 gave 0.89 (recall nl 0.60, en 0.49), 0.95 gave 0.92 (recall 0.48 / 0.38).
+FLOOR = {behaviour: 0.90 for behaviour in NEGATIVE}
 Message = Callable[[str], None]
 
 
