@@ -169,9 +169,9 @@ def test_a_line_read_ahead_while_typing_starts_its_reply_from_the_cache(backend,
     prefilled, first = [], []
     real_prefill, real_stream = backend.prefill, backend.stream
 
-    def prefill(messages):
+    def prefill(messages, wanted=lambda: True):
         prefilled.append(messages)
-        real_prefill(messages)
+        real_prefill(messages, wanted)
 
     def stream(messages, *args, **kwargs):
         yield from real_stream(messages, *args, **kwargs)
@@ -181,12 +181,16 @@ def test_a_line_read_ahead_while_typing_starts_its_reply_from_the_cache(backend,
     monkeypatch.setattr(backend, "prefill", prefill)
     monkeypatch.setattr(backend, "stream", stream)
     line = "I'm sorry you had to wait so long. May I have a look at the tap?"
-    session.draft(line[:30])  # still typing: the scorer works ahead, the model does not
-    assert prefilled == []
+    session.draft(line[:30])  # still typing: the model reads the conversation so far
+    assert len(prefilled) == 1 and prefilled[0][-1] == {"role": "user", "content": ""}
     session.draft(line)  # it ends a sentence: the tenant's prompt for it is read ahead
-    assert len(prefilled) == 1 and backend.last_prefill.prompt_tokens > 300
+    assert len(prefilled) == 2 and backend.last_prefill.prompt_tokens > 300
+    assert backend.last_prefill.cached_tokens > 250  # the conversation so far, read before
     session.say(line)
     session.reply()
     messages, stats = first[0]
-    assert messages == prefilled[0]
+    assert messages == prefilled[1]
     assert stats.cached_tokens >= stats.prompt_tokens - 2, stats
+    before = backend.last_prefill  # a pause's work that a newer one overtook is skipped
+    real_prefill(MESSAGES, wanted=lambda: False)
+    assert backend.last_prefill is before

@@ -86,7 +86,7 @@ def test_a_closing_counts_at_the_end_of_a_reply_only(scorer, lang, closing, rest
     assert "close_next_steps" not in scorer.score_turn(f"{closing} {rest}", lang, turn_index=6).detected
 
 
-# Precision first: "dismissive" is only flagged where it is right >= 85% of the time out of fold
+# Precision first: "dismissive" is only flagged where it is right >= 90% of the time out of fold
 # (scoring.calibration.FLOOR), which today costs recall; these two are missed (known, reported).
 MISSED = pytest.mark.xfail(strict=True, reason="precision-first dismissive threshold misses it")
 

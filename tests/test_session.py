@@ -240,7 +240,7 @@ class Prefilling(FakeBackend):
         super().__init__(["Nou, vooruit dan maar.", "Dat had eerder gemoeten.", "Goed, kom binnen."])
         self.prefilled: list[list[dict]] = []
 
-    def prefill(self, messages) -> None:
+    def prefill(self, messages, wanted=lambda: True) -> None:
         self.prefilled.append(messages)
 
 
@@ -272,4 +272,6 @@ def test_a_draft_is_worked_ahead_without_changing_the_conversation(library, scor
     plain, _, _ = run(False)
     drafted, backend, first_asked = run(True)
     assert drafted == plain
-    assert backend.prefilled == first_asked
+    so_far = [p for p in backend.prefilled if p[-1] == {"role": "user", "content": ""}]
+    assert len(so_far) == len(lines)  # the conversation so far, at the first pause of a turn
+    assert [p for p in backend.prefilled if p not in so_far] == first_asked

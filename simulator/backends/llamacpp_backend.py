@@ -22,7 +22,7 @@ import secrets
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,14 +146,18 @@ class LlamaCppBackend(LoadingBackend):
                 self._fold = True
                 yield from self._reply(_request(fold_system(messages), options), should_stop)
 
-    def prefill(self, messages: list[Message]) -> None:
+    def prefill(self, messages: list[Message], wanted: Callable[[], bool] = lambda: True
+                ) -> None:
         """Read a prompt into the conversation's cache now, while the trainee types: a reply
         whose prompt starts the same way then reads only what comes after (all of it when the
         trainee sends the line the prompt was made for). One token is generated and dropped.
+        `wanted()` is asked once the model is free: False skips it (something newer came).
         Does nothing before the model is loaded, and never fails: it is only a head start."""
         if self._server is None:
             return
         with self._lock:
+            if not wanted():
+                return
             if self._fold:
                 messages = fold_system(messages)
             request = {**_request(messages, GenerationOptions(max_new_tokens=1)), "stream": False}

@@ -27,6 +27,7 @@ from simulator.engine.prompt import Turn, history_messages, system_prompt, turn_
 EXAMPLES = 3
 RECENT_FALLBACKS = 6
 EARLY_CHECK_WORDS = 6
+Wanted = Callable[[], bool]  # asked before work done ahead: False when it is no longer wanted
 
 
 class ReplyCancelled(Exception):
@@ -168,7 +169,18 @@ class TenantActor:
         """Whether the back-end can read a prompt ahead (the llamacpp back-end's prefill)."""
         return callable(getattr(self.backend, "prefill", None))
 
-    def prefill(self, decision: Decision, history: list[Turn]) -> None:
+    def prefill_history(self, history: list[Turn], wanted: Wanted = lambda: True) -> None:
+        """Have the back-end read the conversation so far (the system prompt and the turns,
+        up to the trainee's next turn) while the trainee starts typing: the reply then reads
+        only the trainee's line and the note after it. `wanted`: asked again once the model
+        is free; False skips it (a newer request came)."""
+        if self.prefills:
+            self.backend.prefill([{"role": "system", "content": self.system},
+                                  *history_messages(history, self.lang),
+                                  {"role": "user", "content": ""}], wanted)
+
+    def prefill(self, decision: Decision, history: list[Turn],
+                wanted: Wanted = lambda: True) -> None:
         """Have the back-end read the prompt speak() would send first, now, while the trainee
         still looks at their line (history ends with it): when that line is sent as it is,
         the reply starts from the cached prompt."""
@@ -176,7 +188,7 @@ class TenantActor:
             return
         choice = self._choose(decision, history, peek=True)
         self.backend.prefill(self.messages(decision, history, None,
-                                           [choice.text] if choice else None))
+                                           [choice.text] if choice else None), wanted)
 
     def _choose(self, decision: Decision, history: list[Turn], peek: bool = False):
         """The corpus line for this turn (speak's example); `peek`: as speak() will choose it

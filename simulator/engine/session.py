@@ -11,6 +11,7 @@ The chunks passed to on_chunk are the model's raw output; when the guard rejects
 
 from __future__ import annotations
 
+import itertools
 import random
 import threading
 from collections.abc import Callable
@@ -127,7 +128,8 @@ class PracticeSession:
         self._pending: TraineeTurn | None = None
         self._undo: list[tuple[Any, int]] = []  # director snapshot, history length, per exchange
         self._deciding = threading.Lock()  # say() and draft() (a worker thread) use the director
-        self._prefilled = ""  # the line draft() last read the tenant's prompt for
+        self._prefilled: str | None = None  # what draft() read ahead this turn (None: nothing)
+        self._drafts, self._newest = itertools.count(1), 0  # draft() calls, the newest one
         self.session_id: str | None = None  # stored from the trainee's first words on
         self._stored_as = session_columns(
             self.persona, self.scenario, backend=backend, options=options, trainee=trainee,
@@ -188,31 +190,43 @@ class PracticeSession:
                            decision.state, decision.stance, decision)
         self.history.append(Turn("trainee", text))
         self.trainee_turns.append(turn)
-        self._prefilled = ""
+        self._prefilled = None
         self._pending = turn
         self._store_trainee(turn)
         return turn
 
     def draft(self, text: str, settled: bool = False) -> None:
         """What the trainee has typed so far (the practice screen calls it at each pause):
-        the scorer works ahead on it, so that Enter leaves it less to do. A line that looks
-        finished (ends a sentence, or `settled`: a longer pause) is also scored and decided as
-        if sent, without keeping either, and the tenant's prompt for it is read into the
-        model's cache (actor.prefill): sent as it is, the reply starts at once. Never fails."""
+        the scorer works ahead on it, so that Enter leaves it less to do. Where the tenant model
+        keeps a cache (llamacpp), the first pause of a turn has it read the conversation so far,
+        and a line that looks finished (ends a sentence, or `settled`: a longer pause) is also
+        scored and decided as if sent, without keeping either, and the tenant's prompt for it
+        read ahead (actor.prefill): sent as it is, the reply starts at once. Never fails."""
         if self.scorer is None or self._pending is not None or self.director.finished:
             return
+        # Each pause's call runs in its own worker thread: only the newest may still fill the
+        # model's cache (an older one that got the model last would undo the newer's work).
+        self._newest = mine = next(self._drafts)
+
+        def wanted() -> bool:
+            return self._newest == mine and self._pending is None
+
         self.scorer.read_ahead(self.history[-1].text, text)
-        line = text.strip()
-        finished = settled or line.endswith((".", "?", "!", "…"))
-        if not self.actor.prefills or not finished or line == self._prefilled:
+        if not self.actor.prefills:
             return
-        self._prefilled = line
+        line = text.strip()
         try:
+            if self._prefilled is None:  # the first pause of this turn
+                self._prefilled = ""
+                self.actor.prefill_history(self.history, wanted)
+            if line == self._prefilled or not (settled or line.endswith((".", "?", "!", "…"))):
+                return
+            self._prefilled = line
             score = self._score(line)
             with self._deciding:
                 decision = self.director.preview(score.detected)
-            if not decision.finished:
-                self.actor.prefill(decision, [*self.history, Turn("trainee", line)])
+            if not decision.finished and wanted():
+                self.actor.prefill(decision, [*self.history, Turn("trainee", line)], wanted)
         except Exception:  # noqa: BLE001 - only a head start: the turn does it all itself
             return
 
@@ -275,6 +289,7 @@ class PracticeSession:
         if not self._undo:
             return False
         snapshot, length = self._undo.pop()
+        self._prefilled = None
         self.director.restore(snapshot)
         del self.history[length:]
         if self._pending is None and self.tenant_turns:
