@@ -171,7 +171,7 @@ def test_a_line_read_ahead_while_typing_starts_its_reply_from_the_cache(backend,
 
     def prefill(messages, wanted=lambda: True):
         prefilled.append(messages)
-        real_prefill(messages, wanted)
+        return real_prefill(messages, wanted)
 
     def stream(messages, *args, **kwargs):
         yield from real_stream(messages, *args, **kwargs)
@@ -192,5 +192,5 @@ def test_a_line_read_ahead_while_typing_starts_its_reply_from_the_cache(backend,
     assert messages == prefilled[1]
     assert stats.cached_tokens >= stats.prompt_tokens - 2, stats
     before = backend.last_prefill  # a pause's work that a newer one overtook is skipped
-    real_prefill(MESSAGES, wanted=lambda: False)
+    assert real_prefill(MESSAGES, wanted=lambda: False) is False
     assert backend.last_prefill is before

@@ -240,8 +240,9 @@ class Prefilling(FakeBackend):
         super().__init__(["Nou, vooruit dan maar.", "Dat had eerder gemoeten.", "Goed, kom binnen."])
         self.prefilled: list[list[dict]] = []
 
-    def prefill(self, messages, wanted=lambda: True) -> None:
+    def prefill(self, messages, wanted=lambda: True) -> bool:
         self.prefilled.append(messages)
+        return True
 
 
 def test_a_draft_is_worked_ahead_without_changing_the_conversation(library, scorer):
@@ -275,3 +276,25 @@ def test_a_draft_is_worked_ahead_without_changing_the_conversation(library, scor
     so_far = [p for p in backend.prefilled if p[-1] == {"role": "user", "content": ""}]
     assert len(so_far) == len(lines)  # the conversation so far, at the first pause of a turn
     assert [p for p in backend.prefilled if p not in so_far] == first_asked
+
+
+def test_a_pause_overtaken_by_a_newer_one_leaves_the_model_to_the_newer(library, scorer):
+    """Each pause's draft() runs in its own worker: an older one that gets the model after a
+    newer one would put its own (stale) prompt back in the cache."""
+    backend, session = Prefilling(), None
+    older, newer = "Goedemiddag, ik ben Sam.", "Goedemiddag, ik ben Sam van de corporatie."
+
+    def prefill(messages, wanted=lambda: True) -> bool:
+        if messages[-2]["content"] == older:  # while it waits for the model, a newer pause
+            session.draft(newer, settled=True)
+        if not wanted():
+            return False
+        backend.prefilled.append(messages)
+        return True
+
+    backend.prefill = prefill
+    session = PracticeSession(library, "grumpy", "repeat-visit", "nl", backend=backend,
+                              scorer=scorer, seed=3)
+    session.draft(older)
+    lines = [m[-2]["content"] for m in backend.prefilled if m[-1]["role"] == "system"]
+    assert lines == [newer]

@@ -147,26 +147,29 @@ class LlamaCppBackend(LoadingBackend):
                 yield from self._reply(_request(fold_system(messages), options), should_stop)
 
     def prefill(self, messages: list[Message], wanted: Callable[[], bool] = lambda: True
-                ) -> None:
+                ) -> bool:
         """Read a prompt into the conversation's cache now, while the trainee types: a reply
         whose prompt starts the same way then reads only what comes after (all of it when the
         trainee sends the line the prompt was made for). One token is generated and dropped.
         `wanted()` is asked once the model is free: False skips it (something newer came).
-        Does nothing before the model is loaded, and never fails: it is only a head start."""
+        Does nothing before the model is loaded, and never fails: it is only a head start.
+        True when the prompt was read."""
         if self._server is None:
-            return
+            return False
         with self._lock:
             if not wanted():
-                return
+                return False
             if self._fold:
                 messages = fold_system(messages)
             request = {**_request(messages, GenerationOptions(max_new_tokens=1)), "stream": False}
             try:
                 result = self._server.handle_chat_completions(request)
             except Exception:  # noqa: BLE001 - the reply will say what is wrong, if anything
-                return
-            if isinstance(result, dict) and isinstance(result.get("timings"), dict):
-                self.last_prefill = _stats(result["timings"])
+                return False
+            if not isinstance(result, dict) or not isinstance(result.get("timings"), dict):
+                return False  # an error (the reply will meet it too)
+            self.last_prefill = _stats(result["timings"])
+            return True
 
     def _reply(self, request: dict, should_stop: ShouldStop) -> Iterator[str]:
         chunks: queue.Queue = queue.Queue()

@@ -169,26 +169,28 @@ class TenantActor:
         """Whether the back-end can read a prompt ahead (the llamacpp back-end's prefill)."""
         return callable(getattr(self.backend, "prefill", None))
 
-    def prefill_history(self, history: list[Turn], wanted: Wanted = lambda: True) -> None:
+    def prefill_history(self, history: list[Turn], wanted: Wanted = lambda: True) -> bool:
         """Have the back-end read the conversation so far (the system prompt and the turns,
         up to the trainee's next turn) while the trainee starts typing: the reply then reads
         only the trainee's line and the note after it. `wanted`: asked again once the model
-        is free; False skips it (a newer request came)."""
-        if self.prefills:
-            self.backend.prefill([{"role": "system", "content": self.system},
-                                  *history_messages(history, self.lang),
-                                  {"role": "user", "content": ""}], wanted)
+        is free; False skips it (a newer request came). True when it was read."""
+        if not self.prefills:
+            return False
+        return bool(self.backend.prefill([{"role": "system", "content": self.system},
+                                          *history_messages(history, self.lang),
+                                          {"role": "user", "content": ""}], wanted))
 
     def prefill(self, decision: Decision, history: list[Turn],
-                wanted: Wanted = lambda: True) -> None:
+                wanted: Wanted = lambda: True) -> bool:
         """Have the back-end read the prompt speak() would send first, now, while the trainee
         still looks at their line (history ends with it): when that line is sent as it is,
-        the reply starts from the cached prompt."""
+        the reply starts from the cached prompt. True when it was read."""
         if not self.prefills:
-            return
+            return False
         choice = self._choose(decision, history, peek=True)
-        self.backend.prefill(self.messages(decision, history, None,
-                                           [choice.text] if choice else None), wanted)
+        return bool(self.backend.prefill(self.messages(decision, history, None,
+                                                       [choice.text] if choice else None),
+                                         wanted))
 
     def _choose(self, decision: Decision, history: list[Turn], peek: bool = False):
         """The corpus line for this turn (speak's example); `peek`: as speak() will choose it

@@ -216,17 +216,16 @@ class PracticeSession:
             return
         line = text.strip()
         try:
-            if self._prefilled is None:  # the first pause of this turn
-                self._prefilled = ""
-                self.actor.prefill_history(self.history, wanted)
+            if self._prefilled is None and self.actor.prefill_history(self.history, wanted):
+                self._prefilled = ""  # the conversation so far is read: once a turn
             if line == self._prefilled or not (settled or line.endswith((".", "?", "!", "…"))):
                 return
-            self._prefilled = line
             score = self._score(line)
             with self._deciding:
                 decision = self.director.preview(score.detected)
-            if not decision.finished and wanted():
-                self.actor.prefill(decision, [*self.history, Turn("trainee", line)], wanted)
+            if not decision.finished and wanted() and self.actor.prefill(
+                    decision, [*self.history, Turn("trainee", line)], wanted):
+                self._prefilled = line
         except Exception:  # noqa: BLE001 - only a head start: the turn does it all itself
             return
 
