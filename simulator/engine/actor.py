@@ -129,8 +129,7 @@ class TenantActor:
     ) -> TenantLine:
         """The tenant's next line. history ends with the trainee's line; gated: fact id -> text."""
         started = time.perf_counter()
-        earlier = [t.text for t in history if t.speaker == "tenant"]
-        trainee = history[-1].text if history and history[-1].speaker == "trainee" else ""
+        trainee, earlier = _said(history)
         line = TenantLine(text="", source="fallback")
         choice = self._choose(decision, history)
         examples = [choice.text] if choice is not None else None
@@ -195,8 +194,7 @@ class TenantActor:
     def _choose(self, decision: Decision, history: list[Turn], peek: bool = False):
         """The corpus line for this turn (speak's example); `peek`: as speak() will choose it
         later, leaving the corpus's random state as it was."""
-        earlier = [t.text for t in history if t.speaker == "tenant"]
-        trainee = history[-1].text if history and history[-1].speaker == "trainee" else ""
+        trainee, earlier = _said(history)
         state = self.corpus.rng.getstate()
         try:
             return self.corpus.choose(decision, trainee, earlier)
@@ -246,6 +244,12 @@ class TenantActor:
             recent = set(said[-RECENT_FALLBACKS:])
             fresh = [line for line in lines if normalise(line) not in recent] or lines
         return self.rng.choice(fresh)
+
+
+def _said(history: list[Turn]) -> tuple[str, list[str]]:
+    """The trainee's last line (when the history ends with it) and the tenant's lines so far."""
+    trainee = history[-1].text if history and history[-1].speaker == "trainee" else ""
+    return trainee, [t.text for t in history if t.speaker == "tenant"]
 
 
 def _message(err: Exception) -> str:
