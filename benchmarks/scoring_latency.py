@@ -75,9 +75,9 @@ def main() -> None:
 
 def fresh(scorer) -> None:
     """Forget what was worked out ahead, as if every line were new."""
-    from scoring.ahead import Recent
+    from scoring.ahead import Ahead
 
-    scorer._embedded, scorer._read = Recent(), Recent()
+    scorer._ahead = Ahead()
     if scorer.reader is not None:
         scorer.reader._prefix = None
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from scoring import features as F
-from scoring.ahead import Recent
+from scoring.ahead import Ahead
 from scoring.embedder import Embedder, EmbeddingCache, make_embedder
 from scoring.evaluation import Item, load_items
 from scoring.lexical import LexicalProbe
@@ -152,7 +152,7 @@ class Scorer:
         self.use_cache = use_cache
         self.training = training
         self.reader = reader
-        self._embedded, self._read = Recent(), Recent()  # work done ahead (scoring.ahead)
+        self._ahead = Ahead()  # work done before the turn (scoring.ahead)
         self._given_calibration = calibration
         self.calibration: Calibration | None = calibration
         self._banks: dict[str, _Bank] = {}
@@ -245,26 +245,14 @@ class Scorer:
         only does what changed since. Never fails: it is only a head start."""
         try:
             self.load()
-            said = [tenant_said] if tenant_said.strip() else []
             with _one_thread(self.reader is not None):
-                sentences = F.split_sentences(draft) if draft.strip() else []
-                if said or sentences:
-                    self._embedded.encode(self.embedder, said + sentences)
-                if self.reader is not None:
-                    if said:
-                        self._read.encode(self.reader, said)
-                    if draft.strip():
-                        self.reader.read_prefix(draft)
+                self._ahead.prepare(self.embedder, self.reader, tenant_said, draft)
         except Exception:  # noqa: BLE001 - the turn does the work itself
             return
 
     def read(self, text: str, tenant_said: str = "") -> Reading | None:
         """The reader's vectors of a reply and the tenant's line (None without a reader)."""
-        if self.reader is None:
-            return None
-        reply = self.reader.encode([text])[0]  # first: it may continue the draft's reading
-        tenant = self._read.encode(self.reader, [tenant_said])[0] if tenant_said.strip() else None
-        return Reading(reply, tenant)
+        return self._ahead.read(self.reader, text, tenant_said) if self.reader else None
 
     def score_turn(self, text: str, lang: str, tenant_said: str = "", turn_index: int = 0,
                    is_last: bool = False) -> TurnScore:
@@ -277,7 +265,7 @@ class Scorer:
             reading = _READING.submit(self.read, text, tenant_said) if self.reader else None
             # One encode call for what read_ahead has not embedded yet keeps a turn fast.
             said = [tenant_said] if tenant_said.strip() else []
-            vectors = self._embedded.encode(self.embedder, sentences + said)
+            vectors = self._ahead.embed(self.embedder, sentences + said)
             read = reading.result() if reading else None
         tenant_vec = vectors[len(sentences)] if tenant_said.strip() else None
         cands = self.candidates(sentences, vectors[: len(sentences)], lang, tenant_vec,
