@@ -19,6 +19,7 @@ import numpy as np
 
 from scoring.features import split_sentences
 from scoring.probes import Reading
+from scoring.reader import frame
 
 KEPT = 64  # texts whose vectors are kept (a few turns of tenant lines and finished sentences)
 
@@ -78,15 +79,14 @@ class Ahead:
         if reader is not None:
             if said:
                 self._read.encode(reader, said)
-            if draft.strip():
-                reader.read_prefix(draft)
+            reader.read_prefix(frame(draft, tenant_said))  # the reply is read in its scene
 
     def embed(self, embedder: Encoder, texts: Sequence[str]) -> np.ndarray:
         """MiniLM's vectors of a turn's texts, embedding only those not done ahead."""
         return self._embedded.encode(embedder, texts)
 
     def read(self, reader: Encoder, text: str, tenant_said: str) -> Reading:
-        """The reader's vectors of a reply and the tenant's line."""
-        reply = reader.encode([text])[0]  # first: it may continue the draft's reading
+        """The reader's vectors of a reply (in its scene) and the tenant's line."""
+        reply = reader.encode([frame(text, tenant_said)])[0]  # first: it may go on from the draft
         tenant = self._read.encode(reader, [tenant_said])[0] if tenant_said.strip() else None
         return Reading(reply, tenant)

@@ -136,16 +136,17 @@ def item_candidates(scorer, items: Sequence[Item], progress: Progress | None = N
 def _readings(scorer, items: Sequence[Item]) -> list:
     """The reader's vectors of every item's reply and tenant line, through the cache."""
     from scoring.embedder import EmbeddingCache
+    from scoring.reader import frame
     from scoring.scorer import Reading
 
     if scorer.reader is None:
         return [None] * len(items)
-    texts = list(dict.fromkeys([it.text for it in items]
-                               + [it.tenant_said for it in items if it.tenant_said.strip()]))
+    framed = [frame(it.text, it.tenant_said) for it in items]
+    texts = list(dict.fromkeys(framed + [it.tenant_said for it in items if it.tenant_said.strip()]))
     matrix, _ = EmbeddingCache(scorer.reader.model_id).embed(scorer.reader, texts)
     vectors = dict(zip(texts, matrix))
-    return [Reading(vectors[it.text], vectors[it.tenant_said] if it.tenant_said.strip() else None)
-            for it in items]
+    return [Reading(vectors[f], vectors[it.tenant_said] if it.tenant_said.strip() else None)
+            for it, f in zip(items, framed)]
 
 
 def predict(scorer, items: Sequence[Item], cands: Sequence[dict]) -> list[set[str]]:

@@ -52,39 +52,51 @@ def knn_votes(sp: np.ndarray, sn: np.ndarray, pos_owner: np.ndarray, neg_owner: 
 class DeepProbe:
     """Per behaviour, a ridge read-out of the reader's vectors of a reply and the tenant's line.
 
+    A reader vector is two halves (scoring.reader): the mean of the states over the framed
+    reply, then its last token's state. The design: both halves of the reply, the mean half of
+    the tenant's line alone, and the product of the two means; each block standardised per
+    dimension and scaled by 1/sqrt(its width), so that blocks weigh alike under the ridge.
     Fitted like the other probes on the rubric exemplars (no tenant line) and the training split.
     """
 
-    METHOD = ("deep-probe-1", DEEP_RIDGE)  # in the shipped probes' stamp: a change refits them
+    METHOD = ("deep-probe-2", DEEP_RIDGE)  # in the shipped probes' stamp: a change refits them
 
     def __init__(self, replies: np.ndarray, tenants: np.ndarray, labels: np.ndarray):
         """`tenants`: one row per reply, all zeros where there was no tenant line."""
+        half = replies.shape[1] // 2
+        said = np.abs(tenants).sum(axis=1) > 0
         self.mean = replies.mean(axis=0)
-        self.scale = (replies.std(axis=0) + 1e-6) * np.sqrt(replies.shape[1])
+        self.scale = (replies.std(axis=0) + 1e-6) * np.sqrt(half)
+        lines = tenants[said, :half] if said.any() else np.zeros((1, half))
+        self.tenant_mean = lines.mean(axis=0)
+        self.tenant_scale = (lines.std(axis=0) + 1e-6) * np.sqrt(half)
         self.weights, self.bias = ridge_probe(self._design(replies, tenants), labels, DEEP_RIDGE)
 
     def _design(self, replies: np.ndarray, tenants: np.ndarray) -> np.ndarray:
+        half = replies.shape[1] // 2
         said = np.abs(tenants).sum(axis=1, keepdims=True) > 0
         r = (replies - self.mean) / self.scale
-        t = np.where(said, (tenants - self.mean) / self.scale, 0.0)
-        return np.hstack([r, t, r * t])
+        t = np.where(said, (tenants[:, :half] - self.tenant_mean) / self.tenant_scale, 0.0)
+        return np.hstack([r, t, r[:, :half] * t])
 
     def scores(self, reply: np.ndarray, tenant: np.ndarray | None) -> np.ndarray:
         """Per behaviour, the probe's score for one reply."""
         t = np.zeros_like(reply) if tenant is None else tenant
         return (self._design(reply[None, :], t[None, :]) @ self.weights + self.bias)[0]
 
-
     @classmethod
     def restored(cls, arrays: dict[str, np.ndarray]) -> DeepProbe:
         """A probe from the arrays `arrays()` gave (the shipped file: no reading at first start)."""
         probe = cls.__new__(cls)
-        probe.mean, probe.scale = arrays["mean"], arrays["scale"]
-        probe.weights, probe.bias = arrays["weights"], arrays["bias"]
+        for name in ARRAYS:
+            setattr(probe, name, arrays[name])
         return probe
 
     def arrays(self) -> dict[str, np.ndarray]:
-        return {"mean": self.mean, "scale": self.scale, "weights": self.weights, "bias": self.bias}
+        return {name: getattr(self, name) for name in ARRAYS}
+
+
+ARRAYS = ("mean", "scale", "tenant_mean", "tenant_scale", "weights", "bias")  # a probe, saved
 
 
 @dataclass(frozen=True)
@@ -117,8 +129,7 @@ def load_probes(path: Path, stamp: str, langs: tuple[str, ...]) -> dict[str, Dee
         with np.load(path) as data:
             if str(data["fingerprint"]) != stamp:
                 return None
-            return {lang: DeepProbe.restored({k: data[f"{lang}.{k}"] for k in
-                                              ("mean", "scale", "weights", "bias")})
+            return {lang: DeepProbe.restored({k: data[f"{lang}.{k}"] for k in ARRAYS})
                     for lang in langs}
     except Exception:  # noqa: BLE001 - missing, truncated or foreign file: fit them again
         return None

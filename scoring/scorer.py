@@ -31,7 +31,7 @@ from scoring.probes import (
     ridge_probe,
     save_probes,
 )
-from scoring.reader import make_reader
+from scoring.reader import frame, make_reader
 from scoring.rubric import BehaviourSpec, Rubric, behaviour_specs, exemplar_texts, load_rubrics
 from simulator.vocabulary import BEHAVIOURS, LANGS
 
@@ -106,7 +106,8 @@ class _Bank:
             said = [""] * (len(pos_t) + len(neg_t)) + [it.tenant_said for it in replies]
             zero = np.zeros_like(next(iter(readings.values())))
             tenants = np.stack([readings[t] if t.strip() else zero for t in said])
-            self.deep = DeepProbe(np.stack([readings[t] for t in texts]), tenants, labels)
+            framed = np.stack([readings[frame(t, s)] for t, s in zip(texts, said)])
+            self.deep = DeepProbe(framed, tenants, labels)
 
 
 @contextmanager
@@ -192,7 +193,9 @@ class Scorer:
                 if progress:
                     progress(f"Reading {len(texts)} rubric exemplars and labelled replies")
                 said = [it.tenant_said for it in replies if it.tenant_said.strip()]
-                readings = self._embed(self.reader, list(dict.fromkeys(texts + said)))
+                framed = [frame(t, "") for t in exemplar_texts(self.specs)]
+                framed += [frame(it.text, it.tenant_said) for it in replies]
+                readings = self._embed(self.reader, list(dict.fromkeys(framed + said)))
         self._banks = {lang: _Bank(self.specs, lang, vectors,
                                    [it for it in replies if it.lang == lang], readings)
                        for lang in LANGS}

@@ -87,7 +87,7 @@ def test_evaluate_json_on_a_small_file(tmp_path):
     assert 0 <= report["macro_f1"] <= 1
 
 
-SCORER_ID = "all-MiniLM-L6-v2+gemma-3-270m-L8"
+SCORER_ID = "all-MiniLM-L6-v2+gemma-3-270m-L8-framed"
 
 
 @pytest.mark.real_model

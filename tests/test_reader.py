@@ -12,7 +12,7 @@ import pytest
 from scoring.embedder import FakeEmbedder
 from scoring.model import SHIPPED, SHIPPED_MINILM, resolve
 from scoring.probes import DeepProbe
-from scoring.reader import MODEL_ID, GemmaReader, make_reader
+from scoring.reader import MODEL_ID, GemmaReader, frame, make_reader
 from scoring.scorer import Scorer
 from simulator.vocabulary import BEHAVIOURS
 
@@ -60,11 +60,12 @@ def test_a_turn_after_read_ahead_reads_only_the_reply_and_scores_the_same(counte
     scorer, reader = counted
     tenant, reply = "Het lekt al drie weken!", "Drie weken al, wat vervelend voor u."
     plain = scorer.score_turn(reply, "nl", tenant_said=tenant, turn_index=2)
-    assert reader.asked[-2:] == [[reply], [tenant]]
+    assert reader.asked[-2:] == [[frame(reply, tenant)], [tenant]]  # the reply in its scene
     scorer.read_ahead(tenant)
-    assert reader.asked[-1] == [tenant]
+    assert reader.asked[-1] == [tenant] and reader.drafts == [frame("", tenant)]
     ahead = scorer.score_turn(reply, "nl", tenant_said=tenant, turn_index=2)
-    assert reader.asked[-1] == [reply]  # the tenant's line was read while the trainee typed
+    # the tenant's line was read while the trainee typed
+    assert reader.asked[-1] == [frame(reply, tenant)]
     assert {b: d.confidence for b, d in ahead.detections.items()} == pytest.approx(
         {b: d.confidence for b, d in plain.detections.items()}, abs=1e-5)
 
@@ -80,7 +81,7 @@ def test_work_done_while_typing_leaves_the_turn_only_what_is_new_and_the_same_sc
     scorer.read_ahead(tenant)  # the tenant's line is shown
     scorer.read_ahead(tenant, "Drie weken al, wat vervelend. Mag")  # a pause while typing
     assert embedder.asked[-1] == ["Drie weken al, wat vervelend.", "Mag"]
-    assert reader.drafts == ["Drie weken al, wat vervelend. Mag"]
+    assert reader.drafts == [frame("", tenant), frame("Drie weken al, wat vervelend. Mag", tenant)]
     score = scorer.score_turn(reply, "nl", tenant_said=tenant, turn_index=2)
     assert embedder.asked[-1] == ["Mag ik even kijken?"]  # the finished sentence was done
     assert [tenant] not in reader.asked[-1:]  # the tenant's line was read when it was shown
@@ -129,12 +130,12 @@ def test_the_real_reader_gives_one_vector_per_text_and_the_same_one_every_time()
     texts = ["Sorry maar daar ga ik niet over.", "Goedemorgen, ik kom voor de kraan.", ""]
     first, again = reader.encode(texts), reader.encode(texts[:1])
     assert reader.model_id == MODEL_ID
-    assert first.shape == (3, 640) and first.dtype == np.float32 and np.isfinite(first).all()
+    assert first.shape == (3, 2 * 640) and first.dtype == np.float32 and np.isfinite(first).all()
     # Alone or in a batch: the same reading, up to bfloat16 noise far below what tells two
     # sentences apart (raw states share a few huge dimensions, so no cosine here).
     noise = np.linalg.norm(first[0] - again[0])
     assert noise < 0.1 * np.linalg.norm(first[0] - first[1])
-    assert reader.encode([]).shape == (0, 640)
+    assert reader.encode([]).shape == (0, 2 * 640)
 
 
 @pytest.mark.real_model
@@ -144,16 +145,27 @@ def test_the_real_reader_gives_one_vector_per_text_and_the_same_one_every_time()
     ["Hallo meneer, ik kom", "Goedemiddag"],  # the start was typed over
 ], ids=["enter-at-once", "paused", "retyped"])
 def test_reading_a_reply_while_it_is_typed_gives_the_same_reading(drafts):
-    reply = "Goedemiddag mevrouw, ik kom voor de lekkende kraan, mag ik even binnenkomen?"
+    tenant = "Wie is daar?"
+    reply = frame("Goedemiddag mevrouw, ik kom voor de lekkende kraan, mag ik even binnenkomen?",
+                  tenant)
     cold = GemmaReader().encode([reply])[0]
     reader = GemmaReader()
+    reader.read_prefix(frame("", tenant))  # the tenant's line is shown
     for draft in drafts:
-        reader.read_prefix(draft)
-    read = reader.encode([reply])[0]
-    assert np.linalg.norm(read - cold) < 1e-3 * np.linalg.norm(cold)
-    other = "Sorry, maar daar ga ik niet over."  # another text is read as it is
-    alone = GemmaReader().encode([other])[0]
-    assert np.linalg.norm(reader.encode([other])[0] - alone) < 1e-3 * np.linalg.norm(alone)
+        reader.read_prefix(frame(draft, tenant))
+    assert same_reading(reader.encode([reply])[0], cold)
+    other = frame("Sorry, maar daar ga ik niet over.", tenant)  # another reply is read as it is
+    assert same_reading(reader.encode([other])[0], GemmaReader().encode([other])[0])
+
+
+def same_reading(read: np.ndarray, cold: np.ndarray) -> bool:
+    """The mean of the states within 0.1 %; the last token's state within 1 %: in bfloat16 it
+    differs by about one step between a cached and a cold read (the reader probe's scores move
+    by < 0.01). A reading gone wrong (a wrong cut of the cache) differs by far more."""
+    half = len(cold) // 2
+    gap = [np.linalg.norm(read[s] - cold[s]) / np.linalg.norm(cold[s])
+           for s in (slice(0, half), slice(half, None))]
+    return gap[0] < 1e-3 and gap[1] < 1e-2
 
 
 @pytest.mark.real_model
@@ -176,7 +188,8 @@ def test_the_shipped_reader_probes_fit_the_shipped_rubric_and_training_split():
     scorer = Scorer(reader=GemmaReader())  # nothing loads: the stamp needs only the model id
     probes = load_probes(READER_PROBES, scorer.probe_stamp(training_replies()), LANGS)
     assert probes is not None, "run `roleplay calibrate --ship` to refit the reader probes"
-    assert probes["nl"].weights.shape == (3 * 640, len(BEHAVIOURS))
+    # the framed reply's mean and last state, the tenant line's mean, the product of the means
+    assert probes["nl"].weights.shape == (4 * 640, len(BEHAVIOURS))
 
 
 def test_saved_probes_come_back_only_for_what_they_were_fitted_on(tmp_path):

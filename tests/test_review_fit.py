@@ -77,6 +77,6 @@ def test_calibrate_from_reviews_on_a_small_store(roleplay_home):
     assert result.exit_code == 0, result.output
     assert "24 reviewed turns" in result.output and "held out" in result.output
     assert "F1 before" in result.output and "macro-F1" in result.output
-    stored = json.loads(user_path("all-MiniLM-L6-v2+gemma-3-270m-L8").read_text())
+    stored = json.loads(user_path("all-MiniLM-L6-v2+gemma-3-270m-L8-framed").read_text())
     assert stored["source"] == "reviews" and stored["cv"]["reviews"]["items"] == 24
     assert (SHIPPED.read_text(), SHIPPED_MINILM.read_text()) == shipped  # never touched
