@@ -82,9 +82,9 @@ class SentenceTransformerEmbedder:
     def load(self, progress: Progress | None = None) -> None:
         if self._model is not None:
             return
-        from simulator.offline import ensure_offline
+        from simulator.backends.transformers_backend import import_transformers
 
-        ensure_offline()
+        import_transformers()  # offline, and without transformers' "Loading weights" bar
         if progress:
             progress(f"Loading embedding model {self.model_id}")
         import torch
