@@ -101,7 +101,8 @@ ARRAYS = ("mean", "scale", "tenant_mean", "tenant_scale", "weights", "bias")  # 
 
 @dataclass(frozen=True)
 class Reading:
-    """The reader's vectors of one reply and of the tenant line before it (None: no line)."""
+    """The reader's vectors of one reply, read in its scene (scoring.reader.frame), and of the
+    tenant line before it, read alone (None: no line)."""
 
     reply: np.ndarray
     tenant: np.ndarray | None = None
