@@ -18,9 +18,9 @@ import numpy as np
 
 from scoring import features as F
 from scoring.ahead import Ahead
+from scoring.bank import Bank, Candidate
 from scoring.embedder import Embedder, EmbeddingCache, make_embedder
 from scoring.evaluation import Item, load_items
-from scoring.lexical import LexicalProbe
 from scoring.model import Calibration, resolve
 from scoring.probes import (
     DeepProbe,
@@ -28,15 +28,13 @@ from scoring.probes import (
     fingerprint,
     knn_votes,
     load_probes,
-    ridge_probe,
     save_probes,
 )
 from scoring.reader import frame, make_reader
-from scoring.rubric import BehaviourSpec, Rubric, behaviour_specs, exemplar_texts, load_rubrics
+from scoring.rubric import Rubric, behaviour_specs, exemplar_texts, load_rubrics
 from simulator.vocabulary import BEHAVIOURS, LANGS
 
 Progress = Callable[[str], None]
-PROBE_RIDGE = 1.0  # ridge of the exemplar probe, on unit-length embeddings
 TRAIN = Path(__file__).resolve().parent / "data" / "train.jsonl"
 READER_PROBES = TRAIN.with_name("reader_probes.npz")  # fitted on the rubric and TRAIN
 KNN = 7  # neighbours that vote; odd, and small next to ~16 positives per behaviour
@@ -63,51 +61,6 @@ class TurnScore:
     @property
     def detected(self) -> list[str]:
         return [b for b in BEHAVIOURS if self.detections[b].detected]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """The best sentence of a reply for one behaviour, with the features the model reads."""
-
-    values: dict[str, float]
-    sentence: str
-    exemplar: str
-    allowed: bool
-    vector: np.ndarray | None = None  # the sentence's embedding, for a calibrated linear probe
-
-
-class _Bank:
-    """Exemplar vectors of one language, stacked once so a turn costs two matrix products."""
-
-    def __init__(self, specs: dict[str, BehaviourSpec], lang: str, vectors: dict[str, np.ndarray],
-                 replies: Sequence[Item] = (), readings: dict[str, np.ndarray] | None = None):
-        pos_t, neg_t, pos_o, neg_o = [], [], [], []
-        for k, b in enumerate(BEHAVIOURS):
-            ex = specs[b].examples.get(lang)
-            pos_t += ex.positive
-            neg_t += ex.negative
-            pos_o += [k] * len(ex.positive)
-            neg_o += [k] * len(ex.negative)
-        self.pos_text, self.neg_text = pos_t, neg_t
-        self.pos = np.stack([vectors[t] for t in pos_t])
-        self.neg = np.stack([vectors[t] for t in neg_t])
-        self.pos_owner, self.neg_owner = np.array(pos_o), np.array(neg_o)
-        self.pos_start = np.searchsorted(self.pos_owner, np.arange(len(BEHAVIOURS)))
-        texts = pos_t + neg_t + [it.text for it in replies]
-        labels = np.zeros((len(texts), len(BEHAVIOURS)))
-        labels[np.arange(len(pos_t)), pos_o] = 1.0
-        for row, it in enumerate(replies, len(pos_t) + len(neg_t)):
-            labels[row, [BEHAVIOURS.index(b) for b in it.labels]] = 1.0
-        X = np.stack([vectors[t] for t in texts])
-        self.probe, self.probe_bias = ridge_probe(X, labels, PROBE_RIDGE)
-        self.lexical = LexicalProbe(texts, labels)
-        self.deep = None
-        if readings is not None:
-            said = [""] * (len(pos_t) + len(neg_t)) + [it.tenant_said for it in replies]
-            zero = np.zeros_like(next(iter(readings.values())))
-            tenants = np.stack([readings[t] if t.strip() else zero for t in said])
-            framed = np.stack([readings[frame(t, s)] for t, s in zip(texts, said)])
-            self.deep = DeepProbe(framed, tenants, labels)
 
 
 @contextmanager
@@ -156,7 +109,7 @@ class Scorer:
         self._ahead = Ahead()  # work done before the turn (scoring.ahead)
         self._given_calibration = calibration
         self.calibration: Calibration | None = calibration
-        self._banks: dict[str, _Bank] = {}
+        self._banks: dict[str, Bank] = {}
 
     @classmethod
     def default(cls, settings=None) -> Scorer:
@@ -196,7 +149,7 @@ class Scorer:
                 framed = [frame(t, "") for t in exemplar_texts(self.specs)]
                 framed += [frame(it.text, it.tenant_said) for it in replies]
                 readings = self._embed(self.reader, list(dict.fromkeys(framed + said)))
-        self._banks = {lang: _Bank(self.specs, lang, vectors,
+        self._banks = {lang: Bank(self.specs, lang, vectors,
                                    [it for it in replies if it.lang == lang], readings)
                        for lang in LANGS}
         for lang, probe in (shipped or {}).items():
@@ -269,10 +222,12 @@ class Scorer:
             # One encode call for what read_ahead has not embedded yet keeps a turn fast.
             said = [tenant_said] if tenant_said.strip() else []
             vectors = self._ahead.embed(self.embedder, sentences + said)
-            read = reading.result() if reading else None
-        tenant_vec = vectors[len(sentences)] if tenant_said.strip() else None
-        cands = self.candidates(sentences, vectors[: len(sentences)], lang, tenant_vec,
-                                turn_index, is_last, read)
+            tenant_vec = vectors[len(sentences)] if tenant_said.strip() else None
+            # The features that need no reading are worked out while the reader finishes.
+            cands = self.candidates(sentences, vectors[: len(sentences)], lang, tenant_vec,
+                                    turn_index, is_last)
+            if reading is not None:
+                self._add_reading(cands, lang, reading.result())
         return self.decide(text, lang, sentences, cands)
 
     def decide(self, text: str, lang: str, sentences: list[str],
@@ -302,41 +257,20 @@ class Scorer:
         probe = vectors @ bank.probe + bank.probe_bias
         lexical = bank.lexical.scores(sentences + [" ".join(sentences)])  # last row: the reply
         best = np.maximum.reduceat(sp, bank.pos_start, axis=1)  # exemplars are grouped by owner
+        out = {}
+        for k, b in enumerate(BEHAVIOURS):
+            out[b] = bank.candidate(k, b, self.specs[b].position, sp, sn, tsim, qflags, sentences,
+                                    lang, turn_index, is_last, knn[:, k], vectors, best,
+                                    probe[:, k], lexical[:-1, k], float(lexical[-1, k]))
+        self._add_reading(out, lang, reading)
+        return out
+
+    def _add_reading(self, cands: dict[str, Candidate], lang: str,
+                     reading: Reading | None) -> None:
+        """The reader probe's score per behaviour (`deep`; 0 without a reading)."""
+        bank = self._banks["en" if lang == "en" else "nl"]
         deep = np.zeros(len(BEHAVIOURS))
         if bank.deep is not None and reading is not None:
             deep = bank.deep.scores(reading.reply, reading.tenant)
-        out = {}
         for k, b in enumerate(BEHAVIOURS):
-            cand = self._candidate(k, b, bank, sp, sn, tsim, qflags, sentences, lang,
-                                   turn_index, is_last, knn[:, k], vectors, best, probe[:, k],
-                                   lexical[:-1, k], float(lexical[-1, k]))
-            cand.values["deep"] = float(deep[k])
-            out[b] = cand
-        return out
-
-    def _candidate(self, k, b, bank, sp, sn, tsim, qflags, sentences, lang, turn_index, is_last,
-                   knn, vectors, best, probe, lexical, lex_reply):
-        own = bank.pos_owner == k
-        pos = np.sort(sp[:, own], axis=1)[:, ::-1]
-        pos1, pos3 = pos[:, 0], pos[:, :3].mean(axis=1)
-        other = sp[:, ~own].max(axis=1)
-        neg1 = sn[:, bank.neg_owner == k].max(axis=1)
-        rank = (pos1 - neg1) + (pos1 - other) + knn + (tsim if b == "paraphrase" else 0.0)
-        n = len(sentences)
-        position = self.specs[b].position
-        ok = np.array([F.position_allowed(b, position, i, n, turn_index) for i in range(n)])
-        i = int(np.argmax(np.where(ok, rank, -np.inf))) if ok.any() else int(np.argmax(rank))
-        values = {
-            "pos1": float(pos1[i]), "pos3": float(pos3[i]), "neg1": float(neg1[i]),
-            "margin": float(pos1[i] - neg1[i]), "other": float(other[i]),
-            "lead": float(pos1[i] - other[i]), "is_nl": float(lang != "en"),
-            "tenant_sim": float(tsim[i]), "first_sentence": float(i == 0),
-            "first_turn": float(turn_index == 0), "last_sentence": float(i == n - 1),
-            "is_last": float(is_last), "knn": float(knn[i]), "probe": float(probe[i]), "lex": float(lexical[i]),
-            "lex_reply": lex_reply, "lex_max": float(np.where(ok, lexical, -np.inf).max())
-            if ok.any() else float(lexical.max()), **qflags[i],
-            "rival": float(pos1[i] - best[i, BEHAVIOURS.index(F.RIVAL[b])]) if b in F.RIVAL else 0.0,
-        }
-        texts = [t for t, o in zip(bank.pos_text, own) if o]
-        exemplar = texts[int(np.argmax(sp[i, own]))]
-        return Candidate(values, sentences[i], exemplar, bool(ok.any()), vectors[i])
+            cands[b].values["deep"] = float(deep[k])
