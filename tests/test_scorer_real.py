@@ -120,3 +120,27 @@ def test_near_misses_are_not_the_behaviour(scorer, lang, text, not_):
 ])
 def test_small_talk_shows_no_behaviour(scorer, lang, text):
     assert scorer.score_turn(text, lang, turn_index=2).detected == []
+
+
+FALSE_FLAG = pytest.mark.xfail(strict=True, reason="a friendly short 'ja hoor, gewoon' is still "
+                                                   "flagged as dismissive (known, reported)")
+
+
+@pytest.mark.parametrize("lang,tenant,text,brush_off", [
+    ("nl", "Moet ik dit zelf betalen?", "Nee, dat kost u niets.", False),
+    ("nl", "Het lekt nu al drie weken, ik word er gek van!", "Nou nou, zo erg is het toch niet.",
+     True),
+    pytest.param("nl", "Is het veilig om vanavond te douchen?", "Ja hoor, dat kan gewoon.", False,
+                 marks=FALSE_FLAG),
+    ("nl", "Ik ben bang dat het weer gaat lekken.", "Ach, dat valt wel mee hoor.", True),
+    ("en", "Will I have to pay for this?", "No, it won't cost you anything.", False),
+    ("en", "This leak is driving me mad, three weeks now!", "Oh come on, it's not that bad.", True),
+    ("en", "Is it safe to have a shower tonight?", "Yeah, that's fine, go ahead.", False),
+    ("en", "I'm scared it'll start leaking again.", "Nah, you're worrying over nothing.", True),
+])
+def test_a_no_or_a_yes_is_a_brush_off_only_where_it_waves_the_tenant_away(scorer, lang, tenant,
+                                                                          text, brush_off):
+    """The reader reads the reply after the tenant's line: the same small words answer a question
+    or wave a worry away."""
+    score = scorer.score_turn(text, lang, tenant_said=tenant, turn_index=2)
+    assert ("dismissive" in score.detected) == brush_off, score.detections["dismissive"].confidence
