@@ -7,8 +7,8 @@ train, a linear probe per layer: see LAYERS). Only those 8 layers are kept and r
 
 The reply is read in its scene (`frame`: the tenant's line, then the technician's reply), and
 the reading is the mean of the states over the text's tokens followed by the state of its last
-token. Gemma is causal: the last token's state has read the whole exchange, so it tells what the
-reply does to what the tenant said ("nee, dat hoeft niet" after a worry or after an offer).
+token. Gemma is causal: the last token's state has read the whole exchange, so it can tell what
+the reply does to what the tenant said (the same words may answer a worry or brush it off).
 The reader probe alone, 5-fold CV on dev + train (macro-F1 nl / en): reply alone, mean 0.788 /
 0.795; framed, mean and last token 0.835 / 0.835. The frame is Dutch for both languages (the
 English labels did no better: 0.832 / 0.833).
