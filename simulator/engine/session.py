@@ -128,7 +128,9 @@ class PracticeSession:
         self._pending: TraineeTurn | None = None
         self._undo: list[tuple[Any, int]] = []  # director snapshot, history length, per exchange
         self._deciding = threading.Lock()  # say() and draft() (a worker thread) use the director
-        self._prefilled: str | None = None  # what draft() read ahead this turn (None: nothing)
+        # What draft() had the tenant model read ahead this turn: the conversation so far, and
+        # the prompt for this line (which holds the conversation too).
+        self._history_read, self._line_read = False, ""
         self._drafts, self._newest = itertools.count(1), 0  # draft() calls, the newest one
         self.session_id: str | None = None  # stored from the trainee's first words on
         self._stored_as = session_columns(
@@ -190,7 +192,7 @@ class PracticeSession:
                            decision.state, decision.stance, decision)
         self.history.append(Turn("trainee", text))
         self.trainee_turns.append(turn)
-        self._prefilled = None
+        self._history_read, self._line_read = False, ""
         self._pending = turn
         self._store_trainee(turn)
         return turn
@@ -216,16 +218,16 @@ class PracticeSession:
             return
         line = text.strip()
         try:
-            if self._prefilled is None and self.actor.prefill_history(self.history, wanted):
-                self._prefilled = ""  # the conversation so far is read: once a turn
-            if line == self._prefilled or not (settled or line.endswith((".", "?", "!", "…"))):
+            if not self._history_read and self.actor.prefill_history(self.history, wanted):
+                self._history_read = True  # once a turn
+            if line == self._line_read or not (settled or line.endswith((".", "?", "!", "…"))):
                 return
             score = self._score(line)
             with self._deciding:
                 decision = self.director.preview(score.detected)
             if not decision.finished and wanted() and self.actor.prefill(
                     decision, [*self.history, Turn("trainee", line)], wanted):
-                self._prefilled = line
+                self._history_read, self._line_read = True, line
         except Exception:  # noqa: BLE001 - only a head start: the turn does it all itself
             return
 
@@ -288,7 +290,7 @@ class PracticeSession:
         if not self._undo:
             return False
         snapshot, length = self._undo.pop()
-        self._prefilled = None
+        self._history_read, self._line_read = False, ""
         self.director.restore(snapshot)
         del self.history[length:]
         if self._pending is None and self.tenant_turns:
