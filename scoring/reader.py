@@ -70,7 +70,7 @@ class _Prefix:
     and their states (one row per token)."""
 
     ids: list[int]
-    cache: Any
+    cache: Any  # scoring.gemma_layers.KV; None before the first token is read
     states: Any  # torch float32, (tokens, dim)
 
 
@@ -88,6 +88,7 @@ class GemmaReader:
     def __init__(self, threads: int | None = None):
         self.threads = threads
         self._model = None
+        self._layers = None
         self._tokenizer = None
         self._prefix: _Prefix | None = None
         self._lock = threading.Lock()  # the prefix: read while typing, used by the turn
@@ -97,6 +98,7 @@ class GemmaReader:
             return
         import torch
 
+        from scoring.gemma_layers import GemmaLayers
         from simulator.backends.transformers_backend import import_transformers
 
         transformers = import_transformers()  # offline, and without its warnings and bars
@@ -114,6 +116,7 @@ class GemmaReader:
             raise ReaderError(f"cannot load the reader: {str(err).splitlines()[0]}") from None
         model.norm = torch.nn.Identity()  # the state after layer 8 as it is, not normalised
         self._model = model.eval()
+        self._layers = GemmaLayers(self._model)  # reading on from a prefix (scoring.gemma_layers)
         self.encode(["Goedemorgen."])  # the first pass sets up kernels (~2.7 s): not in a turn
 
     def _prepared(self, progress: Progress | None) -> Path:
@@ -175,22 +178,20 @@ class GemmaReader:
         read on from there; None when they share no more than the start token."""
         import torch
 
+        from scoring.gemma_layers import crop
+
         known = self._prefix
         same = _shared(known.ids, ids) if known is not None else 0
         if known is None or same < 2:
-            from transformers import DynamicCache
-
             if len(ids) < 2:
                 return None
-            known, same = _Prefix([], DynamicCache(config=self._model.config),
-                                  torch.zeros((0, self._model.config.hidden_size))), 0
+            known, same = _Prefix([], None, torch.zeros((0, self._model.config.hidden_size))), 0
         elif same < len(known.ids):
-            known.cache.crop(same - len(known.ids))  # a negative count: tokens to drop
+            known.cache = crop(known.cache, same)
             known.ids, known.states = known.ids[:same], known.states[:same]
         if len(ids) > same:
             with torch.inference_mode():
-                new = self._model(input_ids=torch.tensor([ids[same:]]), use_cache=True,
-                                  cache=known.cache).last_hidden_state[0].float()
+                new, known.cache = self._layers.read(ids[same:], known.cache)
             known.ids, known.states = ids, torch.cat([known.states, new])
         return known
 

@@ -158,6 +158,31 @@ def test_reading_a_reply_while_it_is_typed_gives_the_same_reading(drafts):
     assert same_reading(reader.encode([other])[0], GemmaReader().encode([other])[0])
 
 
+@pytest.mark.real_model
+def test_the_plain_pass_reads_on_from_a_prefix_exactly_as_transformers_does():
+    import torch
+    from transformers import DynamicCache
+
+    from scoring.gemma_layers import GemmaLayers, crop
+
+    reader = GemmaReader()
+    reader.load()
+    model, layers = reader._model, GemmaLayers(reader._model)
+    ids = reader._ids(frame("Dus de verwarming doet het al sinds vrijdag niet, klopt dat?",
+                            "Hij doet het niet."))
+    with torch.inference_mode():
+        cache = DynamicCache(config=model.config)
+        expected = [model(input_ids=torch.tensor([part]), use_cache=True,
+                          cache=cache).last_hidden_state[0].float()
+                    for part in (ids[:-3], ids[-3:-1], ids[-1:])]  # a prefix, 2 tokens, 1 token
+        first, kv = layers.read(ids[:-3], None)
+        second, kv = layers.read(ids[-3:-1], kv)
+        last, _ = layers.read(ids[-1:], kv)
+        retyped, _ = layers.read(ids[-3:-1], crop(kv, len(ids) - 3))  # cut back, read again
+    for got, want in zip((first, second, last, retyped), expected + expected[1:2]):
+        assert torch.equal(got, want)
+
+
 def same_reading(read: np.ndarray, cold: np.ndarray) -> bool:
     """The mean of the states within 0.1 %; the last token's state within 1 %: in bfloat16 it
     differs by about one step between a cached and a cold read (the reader probe's scores move

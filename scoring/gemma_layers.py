@@ -1,0 +1,112 @@
+"""The reader's 8 Gemma layers as one plain function, for reading on from a cached prefix.
+
+A turn where Enter comes straight after the last word reads the reply's last one or two tokens
+on top of what was read while typing. transformers' Gemma spends ~8 ms of such a pass on its
+generic machinery (masks, cache objects, module calls) beside ~17 ms of matrix products, which
+are bound by reading the layers' 88 MB of weights. `GemmaLayers.read` does the same sums with
+the same weights in the same order and precision (its states equal transformers' exactly) in
+~17 ms. Reading many texts at once (padding, batches) stays with transformers.
+
+The sliding window of Gemma's local layers (512 tokens) is longer than any text the reader
+reads (scoring.reader.MAX_TOKENS), so every layer attends to the whole text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+KV = list[tuple[torch.Tensor, torch.Tensor]]  # per layer: keys and values, (1, heads, tokens, dim)
+
+
+class _Layer:
+    """One decoder layer's weights, as the pass uses them."""
+
+    def __init__(self, layer: Any, kind: str):
+        attention, mlp = layer.self_attn, layer.mlp
+        self.kind = kind
+        self.q, self.k, self.v = (attention.q_proj.weight, attention.k_proj.weight,
+                                  attention.v_proj.weight)
+        self.o, self.scaling = attention.o_proj.weight, attention.scaling
+        self.gate_up = torch.cat([mlp.gate_proj.weight, mlp.up_proj.weight])
+        self.down = mlp.down_proj.weight
+        # Gemma's RMSNorm multiplies by (1 + weight), in float32
+        self.q_norm, self.k_norm = _scale(attention.q_norm), _scale(attention.k_norm)
+        self.norms = [_scale(n) for n in (layer.input_layernorm, layer.post_attention_layernorm,
+                                          layer.pre_feedforward_layernorm,
+                                          layer.post_feedforward_layernorm)]
+
+
+def _scale(norm: Any) -> torch.Tensor:
+    return (1.0 + norm.weight.float()).detach()
+
+
+class GemmaLayers:
+    """A Gemma3TextModel's layers (transformers), run as plain tensor operations."""
+
+    def __init__(self, model: Any):
+        config = model.config
+        self.embed = model.embed_tokens  # scales by √width, as Gemma does
+        self.width, self.head_dim, self.eps = (config.hidden_size, config.head_dim,
+                                               config.rms_norm_eps)
+        self.layers = [_Layer(layer, config.layer_types[i]) for i, layer in enumerate(model.layers)]
+        steps = torch.arange(0, self.head_dim, 2, dtype=torch.float) / self.head_dim
+        self.inv_freq = {kind: 1.0 / (config.rope_parameters[kind]["rope_theta"] ** steps)
+                         for kind in set(config.layer_types)}
+
+    def read(self, ids: list[int], cache: KV | None) -> tuple[torch.Tensor, KV]:
+        """The states (float32, tokens × width) of `ids` read after the tokens in `cache`, and
+        the cache after them. Call under torch.inference_mode()."""
+        past, n = (cache[0][0].shape[2] if cache else 0), len(ids)
+        h = self.embed(torch.tensor([ids]))
+        rope = self._rope(torch.arange(past, past + n, dtype=torch.float), h.dtype)
+        # each new token sees all earlier ones and itself; None: one token sees everything
+        mask = torch.ones(n, past + n, dtype=torch.bool).tril(past) if n > 1 else None
+        kept = []
+        for i, layer in enumerate(self.layers):
+            h, kv = self._layer(layer, h, rope[layer.kind], cache[i] if cache else None, mask)
+            kept.append(kv)
+        return h[0].float(), kept
+
+    def _layer(self, layer: _Layer, h: torch.Tensor, rope: tuple[torch.Tensor, torch.Tensor],
+               past: tuple[torch.Tensor, torch.Tensor] | None,
+               mask: torch.Tensor | None) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        n, pre_attention, post_attention, pre_mlp, post_mlp = h.shape[1], *layer.norms
+        x = self._norm(h, pre_attention)
+        q, k, v = (F.linear(x, w).view(1, n, -1, self.head_dim).transpose(1, 2)
+                   for w in (layer.q, layer.k, layer.v))
+        q, k = (_rotate(self._norm(t, scale), *rope) for t, scale in
+                ((q, layer.q_norm), (k, layer.k_norm)))
+        if past is not None:
+            k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)
+        attended = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=layer.scaling,
+                                                  enable_gqa=True)
+        h = h + self._norm(F.linear(attended.transpose(1, 2).reshape(1, n, -1), layer.o),
+                           post_attention)
+        gate, up = F.linear(self._norm(h, pre_mlp), layer.gate_up).chunk(2, -1)
+        h = h + self._norm(F.linear(F.gelu(gate, approximate="tanh") * up, layer.down), post_mlp)
+        return h, (k, v)
+
+    def _norm(self, x: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+        return F.rms_norm(x.float(), (scale.shape[0],), scale, self.eps).to(x.dtype)
+
+    def _rope(self, positions: torch.Tensor,
+              dtype: torch.dtype) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+        out = {}
+        for kind, inv_freq in self.inv_freq.items():
+            angles = positions[:, None] * inv_freq
+            angles = torch.cat((angles, angles), -1)
+            out[kind] = (angles.cos().to(dtype), angles.sin().to(dtype))
+        return out
+
+
+def crop(cache: KV, tokens: int) -> KV:
+    """The cache of the first `tokens` tokens."""
+    return [(k[:, :, :tokens], v[:, :, :tokens]) for k, v in cache]
+
+
+def _rotate(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    half = x.shape[-1] // 2
+    return x * cos + torch.cat((-x[..., half:], x[..., :half]), -1) * sin
