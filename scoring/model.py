@@ -93,6 +93,21 @@ def _read(path: Path) -> Calibration | None:
         return None
 
 
+def outdated(model_id: str) -> list[str]:
+    """The model ids of this home's own calibrations (`calibrate --from-reviews`) that were made
+    for an earlier reading with the same embedder, while there is none for `model_id`.
+
+    A change in how the scorer reads a reply gets a new id (scoring.reader.MODEL_ID), so a team's
+    refit for the old reading is no longer used; the reviewed turns are still in the store and
+    `roleplay calibrate --from-reviews` makes it again. Empty when nothing was lost."""
+    if _read(user_path(model_id)) is not None:
+        return []
+    embedder = model_id.split("+")[0]
+    found = (_read(path) for path in sorted(user_path(model_id).parent.glob("*.json")))
+    return [c.model_id for c in found if c is not None and c.model_id != model_id
+            and c.model_id.split("+")[0] == embedder]
+
+
 def resolve(model_id: str) -> Calibration:
     """The user's calibration for this model, else the shipped one if it fits, else heuristics."""
     for path in (user_path(model_id), shipped_path(model_id)):

@@ -80,3 +80,29 @@ def test_calibrate_from_reviews_on_a_small_store(roleplay_home):
     stored = json.loads(user_path("all-MiniLM-L6-v2+gemma-3-270m-L8-framed").read_text())
     assert stored["source"] == "reviews" and stored["cv"]["reviews"]["items"] == 24
     assert (SHIPPED.read_text(), SHIPPED_MINILM.read_text()) == shipped  # never touched
+
+
+def test_a_teams_calibration_for_an_older_reading_is_named_as_unused(roleplay_home):
+    from scoring.model import SHIPPED, Calibration, outdated, user_path
+    from simulator.cli import main
+
+    current = Scorer.default().model_id
+    embedder = current.split("+")[0]
+    shipped = Calibration.from_json(SHIPPED.read_text(), "shipped")
+    assert outdated(current) == [] and "older scorer" not in _agreement()
+    for model_id in (f"{embedder}+an-older-reading", "another-embedder+an-older-reading"):
+        path = user_path(model_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(Calibration(model_id, shipped.behaviours, "reviews").to_json())
+    # only the refit with this embedder is the team's lost work; another embedder's is not
+    assert outdated(current) == [f"{embedder}+an-older-reading"]
+    assert "older scorer" in _agreement() and "calibrate --from-reviews" in _agreement()
+    user_path(current).write_text(Calibration(current, shipped.behaviours, "reviews").to_json())
+    assert outdated(current) == [] and "older scorer" not in _agreement()
+    assert CliRunner().invoke(main, ["sessions", "agreement"]).exit_code == 0
+
+
+def _agreement() -> str:
+    from simulator.cli import main
+
+    return CliRunner().invoke(main, ["sessions", "agreement"]).output

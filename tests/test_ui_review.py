@@ -269,3 +269,19 @@ async def test_a_team_leader_sees_a_trainees_progress_as_a_line_chart(store):
         await pilot.press("g")
         await pilot.pause()
         assert screen.view == "review-list"
+
+
+async def test_a_team_leader_is_told_when_the_teams_own_calibration_no_longer_counts(store):
+    from scoring.model import SHIPPED, Calibration, user_path
+    from scoring.scorer import Scorer
+
+    old = Scorer.default().model_id.split("+")[0] + "+an-older-reading"
+    user_path(old).parent.mkdir(parents=True, exist_ok=True)
+    shipped = Calibration.from_json(SHIPPED.read_text(), "shipped")
+    user_path(old).write_text(Calibration(old, shipped.behaviours, "reviews").to_json())
+    app = review_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, _ = await open_review(pilot, app)
+        shown = str(screen.query_one("#kappa", Static).render())
+        assert "hoort bij een oudere scorer" in shown
+        assert "roleplay calibrate --from-reviews" in shown

@@ -231,6 +231,18 @@ def agreement(as_json) -> None:
         kappa = "-" if few else f"{row['kappa']:.2f}"
         click.echo(f"{name:<22} {row['items']:>5} {row['agree']:>5} {kappa:>6}")
     click.echo(f"(kappa is shown from {KAPPA_MIN} judgements on; with fewer, chance decides it)")
+    _say_if_outdated()
+
+
+def _say_if_outdated() -> None:
+    """A team's refit made for an earlier reading of the scorer is no longer used: say so."""
+    from scoring.model import outdated
+    from scoring.scorer import Scorer
+
+    old = outdated(Scorer.default().model_id)
+    if old:
+        click.echo(f"Note: your own calibration ({', '.join(old)}) was made for an older scorer "
+                   "and is no longer used; make it again with: roleplay calibrate --from-reviews")
 
 
 @sessions.command()

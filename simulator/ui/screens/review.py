@@ -185,7 +185,11 @@ class ReviewScreen(BaseScreen):
     def show_kappa(self) -> None:
         from simulator.store.agreement import agreement
 
+        from scoring.model import outdated
+
         lines = rows.kappa_lines(agreement(self.store), self.kappa_detail, self.lang)
+        if outdated(self.app.hub.scorer.model_id):  # a team's refit the scorer no longer uses
+            lines += self.tr("calibration_outdated").splitlines()
         widget = self.query_one("#kappa", Static)
         widget.styles.height = len(lines)
         widget.update(Text("\n".join(lines)))  # behaviour names come from trainers' files
