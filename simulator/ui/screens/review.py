@@ -183,9 +183,8 @@ class ReviewScreen(BaseScreen):
         self.show_progress(session["trainee"] if session else None)
 
     def show_kappa(self) -> None:
-        from simulator.store.agreement import agreement
-
         from scoring.model import outdated
+        from simulator.store.agreement import agreement
 
         lines = rows.kappa_lines(agreement(self.store), self.kappa_detail, self.lang)
         if outdated(self.app.hub.scorer.model_id):  # a team's refit the scorer no longer uses
