@@ -115,7 +115,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "calibration_outdated": (
         ("Let op: jullie eigen afstelling hoort bij een oudere scorer en telt niet mee.\n"
          "Maak hem opnieuw met: roleplay calibrate --from-reviews"),
-        ("Note: your team's own calibration was made for an older scorer and is unused.\n"
+        ("Note: your team's own calibration belongs to an older scorer and is unused.\n"
          "Make it again with: roleplay calibrate --from-reviews")),
     "kappa_table": ("κ per gedrag", "κ per behaviour"),
     "overall": ("alles", "overall"),
