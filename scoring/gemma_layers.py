@@ -3,12 +3,14 @@
 A turn where Enter comes straight after the last word reads the reply's last one or two tokens
 on top of what was read while typing. transformers' Gemma spends ~8 ms of such a pass on its
 generic machinery (masks, cache objects, module calls) beside ~17 ms of matrix products, which
-are bound by reading the layers' 88 MB of weights. `GemmaLayers.read` does the same sums with
-the same weights in the same order and precision (its states equal transformers' exactly) in
-~17 ms. Reading many texts at once (padding, batches) stays with transformers.
+are bound by reading the layers' 88 MB of weights. `GemmaLayers.read` computes the same layers
+with the same weights and precision in ~17 ms; its states equal transformers' (bit for bit on
+the texts tested, short and long, one token or many after a cache; tests/test_reader.py).
+Reading many texts at once (padding, batches) stays with transformers.
 
-The sliding window of Gemma's local layers (512 tokens) is longer than any text the reader
-reads (scoring.reader.MAX_TOKENS), so every layer attends to the whole text.
+It holds for the model it was written for, which the constructor checks: default rotary
+embeddings, no biases or logit soft-capping, and a sliding window of Gemma's local layers (512
+tokens) no shorter than the longest text read, so every layer attends to the whole text.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ class _Layer:
         self.q, self.k, self.v = (attention.q_proj.weight, attention.k_proj.weight,
                                   attention.v_proj.weight)
         self.o, self.scaling = attention.o_proj.weight, attention.scaling
-        self.gate_up = torch.cat([mlp.gate_proj.weight, mlp.up_proj.weight])
-        self.down = mlp.down_proj.weight
+        self.gate, self.up, self.down = (mlp.gate_proj.weight, mlp.up_proj.weight,
+                                         mlp.down_proj.weight)
         # Gemma's RMSNorm multiplies by (1 + weight), in float32
         self.q_norm, self.k_norm = _scale(attention.q_norm), _scale(attention.k_norm)
         self.norms = [_scale(n) for n in (layer.input_layernorm, layer.post_attention_layernorm,
@@ -46,8 +48,10 @@ def _scale(norm: Any) -> torch.Tensor:
 class GemmaLayers:
     """A Gemma3TextModel's layers (transformers), run as plain tensor operations."""
 
-    def __init__(self, model: Any):
+    def __init__(self, model: Any, longest: int):
+        """`model`: a Gemma3TextModel; `longest`: the most tokens a text will have."""
         config = model.config
+        _check(config, longest)
         self.embed = model.embed_tokens  # scales by √width, as Gemma does
         self.width, self.head_dim, self.eps = (config.hidden_size, config.head_dim,
                                                config.rms_norm_eps)
@@ -85,8 +89,9 @@ class GemmaLayers:
                                                   enable_gqa=True)
         h = h + self._norm(F.linear(attended.transpose(1, 2).reshape(1, n, -1), layer.o),
                            post_attention)
-        gate, up = F.linear(self._norm(h, pre_mlp), layer.gate_up).chunk(2, -1)
-        h = h + self._norm(F.linear(F.gelu(gate, approximate="tanh") * up, layer.down), post_mlp)
+        x = self._norm(h, pre_mlp)
+        x = F.gelu(F.linear(x, layer.gate), approximate="tanh") * F.linear(x, layer.up)
+        h = h + self._norm(F.linear(x, layer.down), post_mlp)
         return h, (k, v)
 
     def _norm(self, x: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
@@ -100,6 +105,20 @@ class GemmaLayers:
             angles = torch.cat((angles, angles), -1)
             out[kind] = (angles.cos().to(dtype), angles.sin().to(dtype))
         return out
+
+
+def _check(config: Any, longest: int) -> None:
+    """The model is the one this pass was written for (else: ValueError, with what differs)."""
+    rope = {kind: config.rope_parameters[kind].get("rope_type") for kind in set(config.layer_types)}
+    found = {"rotary": set(rope.values()), "attention bias": config.attention_bias,
+             "soft-capping": config.attn_logit_softcapping,
+             "sliding window": config.sliding_window, "activation": config.hidden_activation}
+    wanted = {"rotary": {"default"}, "attention bias": False, "soft-capping": None,
+              "sliding window": max(config.sliding_window, longest),
+              "activation": "gelu_pytorch_tanh"}
+    differs = [f"{k} {found[k]!r}" for k in wanted if found[k] != wanted[k]]
+    if differs:
+        raise ValueError(f"the reader's plain pass does not fit this model: {', '.join(differs)}")
 
 
 def crop(cache: KV, tokens: int) -> KV:

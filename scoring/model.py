@@ -94,18 +94,28 @@ def _read(path: Path) -> Calibration | None:
 
 
 def outdated(model_id: str) -> list[str]:
-    """The model ids of this home's own calibrations (`calibrate --from-reviews`) that were made
-    for an earlier reading with the same embedder, while there is none for `model_id`.
+    """The model ids of this home's refits from team leaders' reviews (`calibrate
+    --from-reviews`) that were made for an earlier reading with the same embedder and reader
+    family, while there is none for `model_id`.
 
     A change in how the scorer reads a reply gets a new id (scoring.reader.MODEL_ID), so a team's
     refit for the old reading is no longer used; the reviewed turns are still in the store and
-    `roleplay calibrate --from-reviews` makes it again. Empty when nothing was lost."""
-    if _read(user_path(model_id)) is not None:
+    `roleplay calibrate --from-reviews` makes it again. Empty when nothing was lost, and for a
+    scorer without a reader (MiniLM alone is another model, not a newer reading)."""
+    if "+" not in model_id or _read(user_path(model_id)) is not None:
         return []
     embedder = model_id.split("+")[0]
-    found = (_read(path) for path in sorted(user_path(model_id).parent.glob("*.json")))
-    return [c.model_id for c in found if c is not None and c.model_id != model_id
-            and c.model_id.split("+")[0] == embedder]
+    out = []
+    for path in sorted(user_path(model_id).parent.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        other = data.get("model_id", "") if isinstance(data, dict) else ""
+        if (data.get("source") == "reviews" and "+" in other and other != model_id
+                and other.split("+")[0] == embedder):
+            out.append(other)
+    return out
 
 
 def resolve(model_id: str) -> Calibration:

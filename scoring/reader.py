@@ -115,9 +115,13 @@ class GemmaReader:
             shutil.rmtree(folder, ignore_errors=True)
             raise ReaderError(f"cannot load the reader: {str(err).splitlines()[0]}") from None
         model.norm = torch.nn.Identity()  # the state after layer 8 as it is, not normalised
-        self._model = model.eval()
-        self._layers = GemmaLayers(self._model)  # reading on from a prefix (scoring.gemma_layers)
-        self.encode(["Goedemorgen."])  # the first pass sets up kernels (~2.7 s): not in a turn
+        # reading on from a prefix (scoring.gemma_layers); raises where the model is not the one
+        # it was written for, and the scorer goes on with MiniLM alone
+        self._layers = GemmaLayers(model.eval(), MAX_TOKENS)
+        self._model = model
+        self.encode(["Goedemorgen."])  # the first passes set up kernels (~2.7 s): not in a turn
+        self.read_prefix(frame("Goedemorgen."))
+        self._prefix = None
 
     def _prepared(self, progress: Progress | None) -> Path:
         folder = paths.cache_dir("models") / FOLDER

@@ -158,29 +158,55 @@ def test_reading_a_reply_while_it_is_typed_gives_the_same_reading(drafts):
     assert same_reading(reader.encode([other])[0], GemmaReader().encode([other])[0])
 
 
+LONG_SENTENCE = ("Ik zet eerst de kraan dicht, dan haal ik het kastje leeg en leg ik een kleed neer, "
+                 "want ik wil niet dat er water op uw vloer komt.")
+
+
 @pytest.mark.real_model
-def test_the_plain_pass_reads_on_from_a_prefix_exactly_as_transformers_does():
+@pytest.mark.parametrize("reply, tail", [
+    ("Dus de verwarming doet het al sinds vrijdag niet, klopt dat?", 3),
+    # near the reader's longest text, a pasted end of 30 tokens read after the cache
+    (" ".join([LONG_SENTENCE] * 6), 30),
+], ids=["short", "long"])
+def test_the_plain_pass_reads_on_from_a_prefix_exactly_as_transformers_does(reply, tail):
     import torch
     from transformers import DynamicCache
 
     from scoring.gemma_layers import GemmaLayers, crop
+    from scoring.reader import MAX_TOKENS
 
     reader = GemmaReader()
     reader.load()
-    model, layers = reader._model, GemmaLayers(reader._model)
-    ids = reader._ids(frame("Dus de verwarming doet het al sinds vrijdag niet, klopt dat?",
-                            "Hij doet het niet."))
+    model, layers = reader._model, GemmaLayers(reader._model, MAX_TOKENS)
+    ids = reader._ids(frame(reply, "Hij doet het niet."))
+    assert len(ids) > (200 if tail > 3 else 20)
+    parts = (ids[:-tail], ids[-tail:-1], ids[-1:])  # a prefix, a few tokens, one token
     with torch.inference_mode():
         cache = DynamicCache(config=model.config)
         expected = [model(input_ids=torch.tensor([part]), use_cache=True,
-                          cache=cache).last_hidden_state[0].float()
-                    for part in (ids[:-3], ids[-3:-1], ids[-1:])]  # a prefix, 2 tokens, 1 token
-        first, kv = layers.read(ids[:-3], None)
-        second, kv = layers.read(ids[-3:-1], kv)
-        last, _ = layers.read(ids[-1:], kv)
-        retyped, _ = layers.read(ids[-3:-1], crop(kv, len(ids) - 3))  # cut back, read again
+                          cache=cache).last_hidden_state[0].float() for part in parts]
+        first, kv = layers.read(parts[0], None)
+        second, kv = layers.read(parts[1], kv)
+        last, _ = layers.read(parts[2], kv)
+        retyped, _ = layers.read(parts[1], crop(kv, len(parts[0])))  # cut back, read again
     for got, want in zip((first, second, last, retyped), expected + expected[1:2]):
         assert torch.equal(got, want)
+
+
+def test_the_plain_pass_refuses_a_model_it_was_not_written_for():
+    from types import SimpleNamespace
+
+    from scoring.gemma_layers import GemmaLayers
+
+    config = SimpleNamespace(layer_types=["sliding_attention"], sliding_window=512,
+                             rope_parameters={"sliding_attention": {"rope_type": "yarn"}},
+                             attention_bias=False, attn_logit_softcapping=None,
+                             hidden_activation="gelu_pytorch_tanh")
+    with pytest.raises(ValueError, match="rotary"):
+        GemmaLayers(SimpleNamespace(config=config), 256)
+    config.rope_parameters["sliding_attention"]["rope_type"] = "default"
+    with pytest.raises(ValueError, match="sliding window"):
+        GemmaLayers(SimpleNamespace(config=config), 1024)
 
 
 def same_reading(read: np.ndarray, cold: np.ndarray) -> bool:

@@ -90,12 +90,16 @@ def test_a_teams_calibration_for_an_older_reading_is_named_as_unused(roleplay_ho
     embedder = current.split("+")[0]
     shipped = Calibration.from_json(SHIPPED.read_text(), "shipped")
     assert outdated(current) == [] and "older scorer" not in _agreement()
-    for model_id in (f"{embedder}+an-older-reading", "another-embedder+an-older-reading"):
+    for model_id, source in ((f"{embedder}+an-older-reading", "reviews"),
+                             ("another-embedder+an-older-reading", "reviews"),
+                             (f"{embedder}+fitted-on-a-file", "calibrated"), (embedder, "reviews")):
         path = user_path(model_id)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(Calibration(model_id, shipped.behaviours, "reviews").to_json())
-    # only the refit with this embedder is the team's lost work; another embedder's is not
+        path.write_text(Calibration(model_id, shipped.behaviours, source).to_json())
+    # Only the team's refit from reviews, for this embedder with a reader, is lost work. Another
+    # embedder's, a fit on a labelled file, or MiniLM alone's (another model) is not.
     assert outdated(current) == [f"{embedder}+an-older-reading"]
+    assert outdated(embedder) == []  # the scorer without its reader: nothing is outdated
     assert "older scorer" in _agreement() and "calibrate --from-reviews" in _agreement()
     user_path(current).write_text(Calibration(current, shipped.behaviours, "reviews").to_json())
     assert outdated(current) == [] and "older scorer" not in _agreement()

@@ -283,5 +283,5 @@ async def test_a_team_leader_is_told_when_the_teams_own_calibration_no_longer_co
     async with app.run_test(size=(80, 24)) as pilot:
         screen, _ = await open_review(pilot, app)
         shown = str(screen.query_one("#kappa", Static).render())
-        assert "hoort bij een oudere scorer" in shown
+        assert "is van een oudere scorer" in shown
         assert "roleplay calibrate --from-reviews" in shown

@@ -113,7 +113,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "too_few": ("te weinig oordelen ({n}/{least})", "too few judgements ({n}/{least})"),
     "kappa_more": ("k: per gedrag", "k: per behaviour"),
     "calibration_outdated": (
-        ("Let op: jullie eigen afstelling hoort bij een oudere scorer en telt niet mee.\n"
+        ("Let op: jullie eigen afstelling is van een oudere scorer en telt niet mee.\n"
          "Maak hem opnieuw met: roleplay calibrate --from-reviews"),
         ("Note: your team's own calibration belongs to an older scorer and is unused.\n"
          "Make it again with: roleplay calibrate --from-reviews")),
