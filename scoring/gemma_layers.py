@@ -53,8 +53,7 @@ class GemmaLayers:
         config = model.config
         _check(config, longest)
         self.embed = model.embed_tokens  # scales by √width, as Gemma does
-        self.width, self.head_dim, self.eps = (config.hidden_size, config.head_dim,
-                                               config.rms_norm_eps)
+        self.head_dim, self.eps = config.head_dim, config.rms_norm_eps
         self.layers = [_Layer(layer, config.layer_types[i]) for i, layer in enumerate(model.layers)]
         steps = torch.arange(0, self.head_dim, 2, dtype=torch.float) / self.head_dim
         self.inv_freq = {kind: 1.0 / (config.rope_parameters[kind]["rope_theta"] ** steps)

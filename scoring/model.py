@@ -111,7 +111,9 @@ def outdated(model_id: str) -> list[str]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        other = data.get("model_id", "") if isinstance(data, dict) else ""
+        if not isinstance(data, dict):
+            continue
+        other = str(data.get("model_id", ""))
         if (data.get("source") == "reviews" and "+" in other and other != model_id
                 and other.split("+")[0] == embedder):
             out.append(other)
