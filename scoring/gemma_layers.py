@@ -8,6 +8,11 @@ with the same weights and precision in ~17 ms; its states equal transformers' (b
 the texts tested, short and long, one token or many after a cache; tests/test_reader.py).
 Reading many texts at once (padding, batches) stays with transformers.
 
+`pack(model)` swaps the layers' linear maps for oneDNN's prepacked form (`PackedLinear`), for both
+paths: a bfloat16 product with one or a few rows then streams its weights ~20 % faster (a turn
+read on from a prefix: ~5 ms less). It packs only where the packed product gives the very same
+numbers as the plain one (checked on each weight at load); elsewhere the model stays as it is.
+
 It holds for the model it was written for, which the constructor checks: default rotary
 embeddings, no biases or logit soft-capping, and a sliding window of Gemma's local layers (512
 tokens) no shorter than the longest text read, so every layer attends to the whole text.
@@ -29,11 +34,9 @@ class _Layer:
     def __init__(self, layer: Any, kind: str):
         attention, mlp = layer.self_attn, layer.mlp
         self.kind = kind
-        self.q, self.k, self.v = (attention.q_proj.weight, attention.k_proj.weight,
-                                  attention.v_proj.weight)
-        self.o, self.scaling = attention.o_proj.weight, attention.scaling
-        self.gate, self.up, self.down = (mlp.gate_proj.weight, mlp.up_proj.weight,
-                                         mlp.down_proj.weight)
+        self.q, self.k, self.v = attention.q_proj, attention.k_proj, attention.v_proj
+        self.o, self.scaling = attention.o_proj, attention.scaling
+        self.gate, self.up, self.down = mlp.gate_proj, mlp.up_proj, mlp.down_proj
         # Gemma's RMSNorm multiplies by (1 + weight), in float32
         self.q_norm, self.k_norm = _scale(attention.q_norm), _scale(attention.k_norm)
         self.norms = [_scale(n) for n in (layer.input_layernorm, layer.post_attention_layernorm,
@@ -78,7 +81,7 @@ class GemmaLayers:
                mask: torch.Tensor | None) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
         n, pre_attention, post_attention, pre_mlp, post_mlp = h.shape[1], *layer.norms
         x = self._norm(h, pre_attention)
-        q, k, v = (F.linear(x, w).view(1, n, -1, self.head_dim).transpose(1, 2)
+        q, k, v = (_linear(x, w).view(1, n, -1, self.head_dim).transpose(1, 2)
                    for w in (layer.q, layer.k, layer.v))
         q, k = (_rotate(self._norm(t, scale), *rope) for t, scale in
                 ((q, layer.q_norm), (k, layer.k_norm)))
@@ -86,11 +89,11 @@ class GemmaLayers:
             k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)
         attended = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=layer.scaling,
                                                   enable_gqa=True)
-        h = h + self._norm(F.linear(attended.transpose(1, 2).reshape(1, n, -1), layer.o),
+        h = h + self._norm(_linear(attended.transpose(1, 2).reshape(1, n, -1), layer.o),
                            post_attention)
         x = self._norm(h, pre_mlp)
-        x = F.gelu(F.linear(x, layer.gate), approximate="tanh") * F.linear(x, layer.up)
-        h = h + self._norm(F.linear(x, layer.down), post_mlp)
+        x = F.gelu(_linear(x, layer.gate), approximate="tanh") * _linear(x, layer.up)
+        h = h + self._norm(_linear(x, layer.down), post_mlp)
         return h, (k, v)
 
     def _norm(self, x: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
@@ -118,6 +121,54 @@ def _check(config: Any, longest: int) -> None:
     differs = [f"{k} {found[k]!r}" for k in wanted if found[k] != wanted[k]]
     if differs:
         raise ValueError(f"the reader's plain pass does not fit this model: {', '.join(differs)}")
+
+
+class PackedLinear(torch.nn.Module):
+    """A bias-free linear map whose weight is in oneDNN's prepacked layout."""
+
+    def __init__(self, weight: torch.Tensor):
+        super().__init__()
+        self.weight = torch.ops.mkldnn._reorder_linear_weight(weight.detach(), 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.ops.mkldnn._linear_pointwise(x, self.weight, None, "none", [], "")
+
+
+def pack(model: Any) -> int:
+    """Swap the decoder layers' bias-free bfloat16 linear maps for PackedLinear where it gives
+    the very same numbers (tried on rows of random input); the number swapped."""
+    if not (torch.backends.mkldnn.is_available()
+            and torch.ops.mkldnn._is_mkldnn_bf16_supported()):
+        return 0
+    swapped = 0
+    for parent in (m for layer in model.layers for m in (layer.self_attn, layer.mlp)):
+        for name, child in list(parent.named_children()):
+            packed = _packed(child) if type(child) is torch.nn.Linear else None
+            if packed is not None:
+                setattr(parent, name, packed)
+                swapped += 1
+    return swapped
+
+
+def _packed(plain: torch.nn.Linear) -> PackedLinear | None:
+    """`plain` packed, if the packed product is the same to the bit; else None."""
+    if plain.bias is not None or plain.weight.dtype != torch.bfloat16:
+        return None
+    try:
+        packed = PackedLinear(plain.weight)
+        with torch.inference_mode():
+            same = all(torch.equal(plain(x), packed(x)) for x in
+                       (torch.randn(1, rows, plain.in_features, dtype=torch.bfloat16)
+                        for rows in (1, 2, 7, 40)))
+    except RuntimeError:  # oneDNN cannot pack it here
+        return None
+    return packed if same else None
+
+
+def _linear(x: torch.Tensor, layer: torch.nn.Module) -> torch.Tensor:
+    if isinstance(layer, PackedLinear):
+        return torch.ops.mkldnn._linear_pointwise(x, layer.weight, None, "none", [], "")
+    return F.linear(x, layer.weight)
 
 
 def crop(cache: KV, tokens: int) -> KV:

@@ -98,7 +98,7 @@ class GemmaReader:
             return
         import torch
 
-        from scoring.gemma_layers import GemmaLayers
+        from scoring.gemma_layers import GemmaLayers, pack
         from simulator.backends.transformers_backend import import_transformers
 
         transformers = import_transformers()  # offline, and without its warnings and bars
@@ -115,6 +115,7 @@ class GemmaReader:
             shutil.rmtree(folder, ignore_errors=True)
             raise ReaderError(f"cannot load the reader: {str(err).splitlines()[0]}") from None
         model.norm = torch.nn.Identity()  # the state after layer 8 as it is, not normalised
+        pack(model)  # the same numbers, ~20 % faster products of a few rows
         # reading on from a prefix (scoring.gemma_layers); raises where the model is not the one
         # it was written for, and the scorer goes on with MiniLM alone
         self._layers = GemmaLayers(model.eval(), MAX_TOKENS)

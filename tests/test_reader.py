@@ -177,7 +177,7 @@ def test_the_plain_pass_reads_on_from_a_prefix_exactly_as_transformers_does(repl
 
     reader = GemmaReader()
     reader.load()
-    model, layers = reader._model, GemmaLayers(reader._model, MAX_TOKENS)
+    model, layers = unpacked_model(), GemmaLayers(reader._model, MAX_TOKENS)
     ids = reader._ids(frame(reply, "Hij doet het niet."))
     assert len(ids) > (200 if tail > 3 else 20)
     parts = (ids[:-tail], ids[-tail:-1], ids[-1:])  # a prefix, a few tokens, one token
@@ -191,6 +191,47 @@ def test_the_plain_pass_reads_on_from_a_prefix_exactly_as_transformers_does(repl
         retyped, _ = layers.read(parts[1], crop(kv, len(parts[0])))  # cut back, read again
     for got, want in zip((first, second, last, retyped), expected + expected[1:2]):
         assert torch.equal(got, want)
+
+
+def unpacked_model():
+    """The reader's model as transformers loads it: no packed weights."""
+    import torch
+
+    from scoring.reader import FOLDER
+    from simulator import paths
+    from simulator.backends.transformers_backend import import_transformers
+
+    model = import_transformers().AutoModel.from_pretrained(paths.cache_dir("models") / FOLDER,
+                                                            dtype=torch.bfloat16)
+    model.norm = torch.nn.Identity()
+    return model.eval()
+
+
+@pytest.mark.real_model
+def test_packed_weights_read_a_padded_batch_exactly_as_the_plain_model_does():
+    """Calibrations and cached readings were made without packed weights: the packed model must
+    give the same numbers, or every stored reading would be subtly off."""
+    import torch
+
+    from scoring.gemma_layers import PackedLinear, pack
+
+    reader = GemmaReader()
+    reader.load()
+    if not torch.ops.mkldnn._is_mkldnn_bf16_supported():
+        pytest.skip("no oneDNN bfloat16 on this CPU: nothing is packed")
+    assert sum(isinstance(m, PackedLinear) for m in reader._model.modules()) == 8 * 7
+    plain = unpacked_model()
+    texts = [frame("Goedemorgen, ik kom voor de ketel.", "Eindelijk!"), frame(LONG_SENTENCE)]
+    ids = [reader._ids(t) for t in texts]
+    batch = torch.zeros((2, max(map(len, ids))), dtype=torch.long)
+    mask = torch.zeros_like(batch)
+    for row, tokens in enumerate(ids):
+        batch[row, : len(tokens)], mask[row, : len(tokens)] = torch.tensor(tokens), 1
+    with torch.inference_mode():
+        want = plain(input_ids=batch, attention_mask=mask).last_hidden_state
+        got = reader._model(input_ids=batch, attention_mask=mask).last_hidden_state
+    assert torch.equal(got, want)
+    assert pack(plain) == 8 * 7  # and a second model packs the same way
 
 
 def test_the_plain_pass_refuses_a_model_it_was_not_written_for():
