@@ -48,5 +48,9 @@ class LexicalProbe:
 
     def scores(self, sentences: Sequence[str]) -> np.ndarray:
         """(sentences × behaviours) log-odds."""
-        X = self.vectorizer.transform(list(sentences))
+        from sklearn import config_context
+
+        # a turn's few strings: sklearn's input checks would take a third of the transform
+        with config_context(assume_finite=True, skip_parameter_validation=True):
+            X = self.vectorizer.transform(list(sentences))
         return np.asarray(X @ self.weights) + self.bias
