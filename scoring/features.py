@@ -42,9 +42,13 @@ CUES = {
     "sorry": re.compile(r"\b(sorry|excuses|excuus|spijt|pardon|neemt u me niet kwalijk|"
                         r"apolog\w*|forgive)\b"),
     "contrast": re.compile(r"\b(maar|alleen|but|though|however|anyway)\b"),
-    "first_person_plan": re.compile(r"\b(ik ga|ik moet|ik zal|ik kijk|ik zet|ik haal|ik doe|"
-                                    r"ik vervang|eerst|daarna|dan|straks|i'll|i will|i'm going|"
-                                    r"i need to|i'm|first|then|after that)\b"),
+    "first_person_plan": re.compile(r"\b(ik (ga|moet|zal|kijk|zet|haal|doe|vervang|draai|maak|"
+                                    r"meet|check|controleer|open|sluit|leg|test|vul|plaats|"
+                                    r"repareer|behandel|spuit)|(ga|kijk|zet|haal|doe|vervang|"
+                                    r"draai|maak|meet|check|controleer|leg|test) ik|we gaan|"
+                                    r"gaan we|we moeten|eerst|daarna|dan|straks|i'll|i will|"
+                                    r"i'm going|i need to|i'm|we'll|we need to|let me|first|then|"
+                                    r"after that)\b"),
     "duration": re.compile(r"\b(minuut\w*|minuten|uur|uurtje|kwartier|half|dag|dagen|minute\w*|"
                            r"hour\w*|day\w*|quick|even|zo|sec)\b"),
     "negation": re.compile(r"\b(niet|niks|geen|nee|nooit|not|nothing|no|nope|never|\w+n't)\b"),
