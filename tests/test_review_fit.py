@@ -101,6 +101,8 @@ def test_a_teams_calibration_for_an_older_reading_is_named_as_unused(roleplay_ho
     assert outdated(current) == [f"{embedder}+an-older-reading"]
     assert outdated(embedder) == []  # the scorer without its reader: nothing is outdated
     assert "older scorer" in _agreement() and "calibrate --from-reviews" in _agreement()
+    as_json = CliRunner().invoke(main, ["sessions", "agreement", "--json"]).output
+    assert json.loads(as_json)["outdated_calibrations"] == [f"{embedder}+an-older-reading"]
     user_path(current).write_text(Calibration(current, shipped.behaviours, "reviews").to_json())
     assert outdated(current) == [] and "older scorer" not in _agreement()
     assert CliRunner().invoke(main, ["sessions", "agreement"]).exit_code == 0

@@ -221,8 +221,10 @@ def agreement(as_json) -> None:
 
     with opened_store() as store:
         result = compute(store)
+    old = _outdated()
     if as_json:
-        _echo_json(result)
+        # model ids of the team's own calibrations that were made for an older scorer
+        _echo_json({**result, "outdated_calibrations": old})
         return
     rows = [*result["behaviours"].items(), ("overall", result["overall"])]
     click.echo(f"{'behaviour':<22} {'items':>5} {'agree':>5} {'kappa':>6}")
@@ -231,18 +233,16 @@ def agreement(as_json) -> None:
         kappa = "-" if few else f"{row['kappa']:.2f}"
         click.echo(f"{name:<22} {row['items']:>5} {row['agree']:>5} {kappa:>6}")
     click.echo(f"(kappa is shown from {KAPPA_MIN} judgements on; with fewer, chance decides it)")
-    _say_if_outdated()
+    if old:  # a team's refit made for an earlier reading of the scorer is no longer used
+        click.echo(f"Note: your own calibration ({', '.join(old)}) was made for an older scorer "
+                   "and is no longer used; make it again with: roleplay calibrate --from-reviews")
 
 
-def _say_if_outdated() -> None:
-    """A team's refit made for an earlier reading of the scorer is no longer used: say so."""
+def _outdated() -> list[str]:
     from scoring.model import outdated
     from scoring.scorer import Scorer
 
-    old = outdated(Scorer.default().model_id)
-    if old:
-        click.echo(f"Note: your own calibration ({', '.join(old)}) was made for an older scorer "
-                   "and is no longer used; make it again with: roleplay calibrate --from-reviews")
+    return outdated(Scorer.default().model_id)
 
 
 @sessions.command()
