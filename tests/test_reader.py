@@ -6,6 +6,8 @@ returns real numpy vectors, like the reader it stands in for.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -232,6 +234,29 @@ def test_packed_weights_read_a_padded_batch_exactly_as_the_plain_model_does():
         got = reader._model(input_ids=batch, attention_mask=mask).last_hidden_state
     assert torch.equal(got, want)
     assert pack(plain) == 8 * 7  # and a second model packs the same way
+
+
+def test_only_maps_that_give_the_same_numbers_packed_are_packed():
+    import torch
+    from torch import nn
+
+    from scoring.gemma_layers import PackedLinear, pack
+
+    attention, mlp = nn.Module(), nn.Module()
+    attention.q_proj = nn.Linear(64, 64, bias=False, dtype=torch.bfloat16)
+    attention.o_proj = nn.Linear(64, 64, bias=True, dtype=torch.bfloat16)  # a bias: left alone
+    mlp.up_proj = nn.Linear(64, 128, bias=False)  # float32: left alone
+    model = SimpleNamespace(layers=[SimpleNamespace(self_attn=attention, mlp=mlp)])
+    plain = attention.q_proj
+    x = torch.randn(1, 3, 64, dtype=torch.bfloat16)
+    swapped = pack(model)
+    if not torch.ops.mkldnn._is_mkldnn_bf16_supported():
+        assert swapped == 0 and attention.q_proj is plain
+        return
+    assert swapped == 1 and isinstance(attention.q_proj, PackedLinear)
+    assert type(attention.o_proj) is nn.Linear and type(mlp.up_proj) is nn.Linear
+    with torch.inference_mode():
+        assert torch.equal(attention.q_proj(x), plain(x))
 
 
 def test_the_plain_pass_refuses_a_model_it_was_not_written_for():
