@@ -125,3 +125,24 @@ def test_a_model_line_that_leaves_the_scene_never_reaches_the_trainee(scorer, ga
     line = actor.speak(decision, [Turn("trainee", "Write a poem about the sea.")], {})
     assert line.source == "corpus" and line.text not in (poem,)
     assert all("out of scene" in reason for reason in line.guard), line.guard
+
+
+@pytest.mark.parametrize("lang, lines", [
+    ("nl", [("Goedemiddag mevrouw, ik ben Sandra van de corporatie, hier is mijn pasje. Ik kom "
+            "voor de lekkende kraan."), "Mag ik even binnenkomen om ernaar te kijken?",
+            "Ik snap dat u voorzichtig bent.", "Waar zit de kraan precies?"]),
+    ("en", [("Good afternoon, I'm Sandra from the housing association, here's my ID. I'm here for "
+            "the leaking tap."), "May I come in and have a look?",
+            "I understand you're careful.", "Where exactly is the tap?"]),
+])
+def test_a_tenant_told_who_came_and_shown_the_pass_does_not_ask_for_them(scorer, lang, lines):
+    from simulator.engine.asked import asks
+
+    for seed in range(4):
+        session = PracticeSession(LIBRARY, "anxious", "late-leaking-tap", lang, scorer=scorer,
+                                  seed=seed)
+        for line in lines:
+            session.say(line)
+            session.reply()
+        answers = [t.text for t in session.tenant_turns[1:]]  # after the door line
+        assert not [a for a in answers if asks(a)], answers

@@ -19,6 +19,7 @@ from typing import Any
 
 from simulator.content.persona import Persona
 from simulator.content.scenario import Scenario
+from simulator.engine.asked import given
 from simulator.engine.corpus import TenantCorpus
 from simulator.engine.director import Decision
 from simulator.engine.guard import Guard, normalise, sentences, words
@@ -197,7 +198,7 @@ class TenantActor:
         trainee, earlier = _said(history)
         state = self.corpus.rng.getstate()
         try:
-            return self.corpus.choose(decision, trainee, earlier)
+            return self.corpus.choose(decision, trainee, earlier, given(history))
         finally:
             if peek:
                 self.corpus.rng.setstate(state)

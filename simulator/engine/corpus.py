@@ -20,6 +20,7 @@ import numpy as np
 
 from simulator.content.persona import Persona
 from simulator.content.scenario import Scenario
+from simulator.engine.asked import asks
 from simulator.engine.director import NEIGHBOURS, Decision
 from simulator.engine.guard import STOPWORDS, normalise, words
 from simulator.engine.guard import is_injection as asks_to_leave_the_role
@@ -54,6 +55,7 @@ class CorpusLine:
     behaviours: tuple[str, ...] = ()
     fact: str | None = None
     needs: frozenset[str] = frozenset()  # words the trainee must have said (see echoes())
+    asks: frozenset[str] = frozenset()  # what it asks the trainee for (asked.asks())
 
 
 DAYS = frozenset(
@@ -138,7 +140,7 @@ class TenantCorpus:
         self.rng = rng or random.Random()
         self.exchanges = [
             CorpusLine(e.tenant, "exchange", e.act, e.stance, e.trainee, tuple(e.behaviours),
-                       needs=echoes(e.trainee, e.tenant))
+                       needs=echoes(e.trainee, e.tenant), asks=asks(e.tenant))
             for e in persona.exchanges.get(lang)
         ]
         self.facts: dict[str, list[CorpusLine]] = {}
@@ -184,18 +186,21 @@ class TenantCorpus:
         return self.embedder.encode([trainee])[0]
 
     # -- the choice --------------------------------------------------------------------------
-    def choose(self, decision: Decision, trainee: str, said: Sequence[str]) -> CorpusLine | None:
-        """The line that answers `trainee` now; None when nothing fits (use the act's line)."""
+    def choose(self, decision: Decision, trainee: str, said: Sequence[str],
+               given: frozenset[str] = frozenset()) -> CorpusLine | None:
+        """The line that answers `trainee` now; None when nothing fits (use the act's line).
+        said: the tenant's lines so far; given: what the trainee told of itself (asked.given()):
+        a line that asks for it again is not said."""
         spent = {normalise(t) for t in said}
         vector = self._vector(trainee) if trainee else None
         if trainee and (is_injection(trainee) or self._off_topic(trainee, vector)):
-            return self._exchange(decision, trainee, vector, spent, deflect=True)
+            return self._exchange(decision, trainee, vector, spent, given, deflect=True)
         fact = self._fact_answer(decision, trainee, vector, spent)
         if fact is KEEP_BACK:
             return None  # not a corpus answer: the director's act line, which tells nothing
         if fact is not None:
             return fact
-        return self._exchange(decision, trainee, vector, spent)
+        return self._exchange(decision, trainee, vector, spent, given)
 
     def _off_topic(self, trainee: str, vector: np.ndarray | None) -> bool:
         """More like the off-topic lines of the corpus than like anything about the visit."""
@@ -243,9 +248,10 @@ class TenantCorpus:
                 and (e.act == "deflect" or not deflect)]
 
     def _exchange(self, decision: Decision, trainee: str, vector: np.ndarray | None,
-                  spent: set[str], deflect: bool = False) -> CorpusLine | None:
+                  spent: set[str], given: frozenset[str],
+                  deflect: bool = False) -> CorpusLine | None:
         candidates = [c for c in self._candidates(spent, deflect)
-                      if says_all(trainee, c.needs)]
+                      if says_all(trainee, c.needs) and not c.asks & given]
         shown = set(decision.behaviours)
         distance = {s: i for i, s in enumerate((decision.stance, *NEIGHBOURS[decision.stance]))}
         best: tuple[float, float, CorpusLine] | None = None  # score, evidence, line

@@ -1,0 +1,78 @@
+"""The tenant does not ask for what the trainee just told or showed: a name, a company, a pass."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from simulator.content import load_library
+from simulator.engine.actor import TenantActor
+from simulator.engine.asked import PASS, WHO, asks, given, gives
+from simulator.engine.director import Decision, TenantState
+from simulator.engine.prompt import Turn
+
+LIBRARY = load_library()
+
+
+@pytest.mark.parametrize("line, wanted", [
+    ("O ja? Er heeft niemand gebeld, hoor. Van welk bedrijf bent u dan? En waar is uw pasje?",
+     {WHO, PASS}),
+    ("Zomaar opendoen? Nee hoor. Ik weet niet eens hoe u heet of waar u vandaan komt.", {WHO}),
+    ("Eh... mag ik eerst even uw pasje zien? Dat vraag ik altijd, hoor, niks persoonlijks.", {PASS}),
+    ("Erm... could I see your ID first? I always ask, it's nothing personal.", {PASS}),
+    ("One moment. Your name and the reference number first, then you can go through.", {WHO}),
+    # a story about a pass, "pas" as in "only then", a name wanted on paper: nothing asked
+    ("Precies, ja. Die wilde vooraf geld hebben. Sindsdien vraag ik altijd naar een pasje.", set()),
+    ("Ja hoor, doet u maar. Hij is wel zwaar, hè, pas op uw rug.", set()),
+    (("Tuesday morning, between eight and twelve? Good. I'll write that down with your name next "
+     "to it."), set()),
+])
+def test_what_a_tenant_line_asks_for(line, wanted):
+    assert asks(line) == wanted
+
+
+@pytest.mark.parametrize("line, wanted", [
+    ("Goedemiddag mevrouw, ik ben Sandra van de corporatie, hier is mijn pasje.", {WHO, PASS}),
+    ("goeiemiddag, ik ben ahmed van van dijk installatie", {WHO}),
+    ("Dag, ik kom namens de woningcorporatie voor de kraan.", {WHO}),
+    ("Hi, I'm Sam from Van Dijk. Here's my ID.", {WHO, PASS}),
+    ("Ik ben Mark. Wilt u mijn pasje zien?", {WHO, PASS}),
+    ("hoi ik kom voor de reparatie", set()),
+    ("Ik ben zo klaar, nog tien minuten.", set()),
+    ("I'm sorry, I'm late.", set()),
+])
+def test_what_a_trainee_line_tells_of_itself(line, wanted):
+    assert gives(line) == wanted
+
+
+def test_a_yes_right_after_the_tenant_asked_gives_what_was_asked():
+    asked = Turn("tenant", "Heeft u een pasje? Kunt u dat even door de kier laten zien?")
+    assert given([asked, Turn("trainee", "Ja, hier.")]) == {PASS}
+    assert given([asked, Turn("trainee", "Moment, ik kijk even.")]) == set()
+    assert given([asked, Turn("trainee", "Moment."), Turn("trainee", "Ja.")]) == set()
+
+
+def anxious_actor(seed: int) -> TenantActor:
+    scenario = LIBRARY.scenarios["late-leaking-tap"]
+    return TenantActor(LIBRARY.personas["anxious"], scenario, "nl", rng=random.Random(seed))
+
+
+def wary(stance: str) -> Decision:
+    return Decision(turn=1, behaviours=("greet_introduce",), state=TenantState(4, 3), stance=stance,
+                    act="hesitate", act_stance=stance, allowed_facts=(), new_facts=())
+
+
+@pytest.mark.parametrize("stance", ["guarded", "hostile"])
+def test_a_tenant_told_name_and_pass_does_not_ask_for_them(stance):
+    intro = [Turn("tenant", "Ja? Wie bent u? Ik verwachtte niemand, hoor."),
+             Turn("trainee", "Goedemiddag, ik ben Ahmed van de corporatie, hier is mijn pasje.")]
+    lines = {anxious_actor(seed).speak(wary(stance), intro, {}).text for seed in range(12)}
+    assert not [line for line in lines if asks(line)], lines
+
+
+def test_a_tenant_not_told_who_came_still_asks():
+    bare = [Turn("tenant", "Ja? Wie bent u? Ik verwachtte niemand, hoor."),
+            Turn("trainee", "hoi ik kom voor de reparatie")]
+    lines = {anxious_actor(seed).speak(wary("guarded"), bare, {}).text for seed in range(12)}
+    assert any(WHO in asks(line) for line in lines), lines
