@@ -79,6 +79,24 @@ def test_a_question_about_a_gated_fact_does_not_reveal_it(scorer, lang):
     assert line.text in actor.authored(decision)
 
 
+@pytest.mark.parametrize("question, told", [
+    ("How often does the boiler cut out, would you say? Once a day, more?", False),
+    ("How long has it been doing this?", False),
+    ("How are you getting on with all this?", True),
+    ("Can you manage to empty the meter cupboard yourself?", True),
+])
+def test_a_fact_just_earned_comes_out_on_a_question_that_has_to_do_with_it(scorer, question,
+                                                                          told):
+    scenario = LIBRARY.scenarios["moving-belongings"]
+    actor = TenantActor(LIBRARY.personas["doubting"], scenario, "en", embedder=scorer.embedder,
+                        rng=random.Random(0))
+    decision = Decision(turn=2, behaviours=("open_question",), state=TenantState(3, 5),
+                        stance="guarded", act="give_information", act_stance="guarded",
+                        allowed_facts=("cannot-lift",), new_facts=("cannot-lift",))
+    line = actor.speak(decision, [Turn("trainee", question)], {})
+    assert (line.fact == "cannot-lift") is told, line.text
+
+
 @pytest.mark.parametrize("pid", sorted(LIBRARY.personas))
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_an_injected_instruction_gets_a_tenant_who_stays_a_tenant(scorer, pid, lang):

@@ -1,6 +1,6 @@
 """Blind pairs for rating the tenant's replies. One command:
 
-    .venv/bin/python benchmarks/responsiveness/make_pairs.py [--with-model]
+    .venv/bin/python benchmarks/responsiveness/make_pairs.py [--with-model] [--lines F] [--out D]
 
 trainee_lines.jsonl: 100 technician lines (60 nl, 40 en) written by someone who had not seen the
 corpus. Each goes to one persona (in turn) on a scenario it plays, in a fresh conversation, after
@@ -24,6 +24,10 @@ sys.path.insert(0, str(HERE.parent.parent))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--with-model", action="store_true")
+    parser.add_argument("--lines", type=Path, default=HERE / "trainee_lines.jsonl",
+                        help="trainee lines (JSONL: id, lang, text, kind); default: the test split")
+    parser.add_argument("--out", type=Path, default=HERE,
+                        help="folder for pairs.jsonl and key.jsonl (default: this one)")
     args = parser.parse_args()
 
     from scoring.scorer import Scorer
@@ -40,7 +44,7 @@ def main() -> None:
     backend = make_backend(settings) if args.with_model else None
     rng = random.Random(11)
     personas = sorted(library.personas)
-    lines = [json.loads(x) for x in (HERE / "trainee_lines.jsonl").read_text("utf-8").splitlines()]
+    lines = [json.loads(x) for x in args.lines.read_text("utf-8").splitlines() if x.strip()]
     pairs, key = [], []
     for i, item in enumerate(lines):
         pid = personas[i % len(personas)]
@@ -66,11 +70,12 @@ def main() -> None:
             **{chr(65 + k): replies[src] for k, src in enumerate(order)},
         })
         key.append({"id": item["id"], "persona": pid, "scenario": sid, "stance": reply.stance,
-                    "kind": item["kind"], **{chr(65 + k): src for k, src in enumerate(order)}})
+                    "kind": item.get("kind", item.get("intent", "")), **{chr(65 + k): src for k, src in enumerate(order)}})
         print(item["id"], pid, "|", item["text"][:60], "->", reply.text[:70], flush=True)
-    (HERE / "pairs.jsonl").write_text(
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "pairs.jsonl").write_text(
         "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs), "utf-8")
-    (HERE / "key.jsonl").write_text(
+    (args.out / "key.jsonl").write_text(
         "".join(json.dumps(k, ensure_ascii=False) + "\n" for k in key), "utf-8")
 
 

@@ -31,6 +31,10 @@ from simulator.engine.guard import is_injection as asks_to_leave_the_role
 STANCE_PENALTY = (0.0, 0.2, 0.6, 1.0)
 FACT_MIN = 0.45  # relevance a question needs to a fact before the tenant tells it
 FACT_RETELL = 0.6  # ... and to a fact already told before the tenant tells it again
+# ... and to a fact the question just earned: "How often does it cut out?" got "I can't lift"
+# (relevance 0.09). Dev lines (90 alone, 48 in 12 conversations): 13 replies changed, 8 better,
+# none worse. A fact not told now is told when asked about (FACT_MIN).
+EARNED_MIN = 0.2
 OFF_TOPIC_MIN = 0.35  # relevance to an off-topic corpus line before the tenant deflects
 EXCHANGE_MIN = 0.12  # below this nothing in the corpus answers; the act's own line is used
 BEHAVIOUR_WEIGHT = 0.6  # dev set (kind of move matched): 0.25 -> 75/110, 0.6 -> 84/110
@@ -234,8 +238,10 @@ class TenantCorpus:
             line = self._fresh_fact_line(best_id, spent)
             if line is not None:
                 return line
-        # The question just earned a fact the tenant kept back: now it comes out.
-        for fact_id in (f for f in decision.new_facts if f not in told):
+        # The question just earned a fact the tenant kept back: now it comes out, if the question
+        # has anything to do with it.
+        for fact_id in (f for f in decision.new_facts if f not in told
+                        and self.relevance(trainee, self.fact_cues[f], vector) >= EARNED_MIN):
             line = self._fresh_fact_line(fact_id, spent)
             if line is not None:
                 return line
