@@ -38,6 +38,8 @@ def test_what_a_tenant_line_asks_for(line, wanted):
     ("Dag, ik kom namens de woningcorporatie voor de kraan.", {WHO}),
     ("Hi, I'm Sam from Van Dijk. Here's my ID.", {WHO, PASS}),
     ("Ik ben Mark. Wilt u mijn pasje zien?", {WHO, PASS}),
+    ("Ik ben Linda de Vries van Bouwservice Oost. Hier is mijn legitimatiepas.", {WHO, PASS}),
+    ("I've got my card here if you want to see it.", {PASS}),
     ("hoi ik kom voor de reparatie", set()),
     ("Ik ben zo klaar, nog tien minuten.", set()),
     ("I'm sorry, I'm late.", set()),
@@ -76,3 +78,17 @@ def test_a_tenant_not_told_who_came_still_asks():
             Turn("trainee", "hoi ik kom voor de reparatie")]
     lines = {anxious_actor(seed).speak(wary("guarded"), bare, {}).text for seed in range(12)}
     assert any(WHO in asks(line) for line in lines), lines
+
+
+def test_leaving_a_line_out_of_the_corpus_changes_only_the_turns_it_would_win():
+    """A trainer's edit to a persona changes only the replies it should: how near ties are
+    broken does not depend on how many lines compete."""
+    decision = Decision(turn=2, behaviours=("open_question",), state=TenantState(2, 6),
+                        stance="cooperative", act="answer", act_stance="cooperative",
+                        allowed_facts=(), new_facts=())
+    for seed in range(20):  # seven lines of this stance, act and behaviour tie on an empty line
+        whole, edited = anxious_actor(seed).corpus, anxious_actor(seed).corpus
+        chosen = whole.choose(decision, "", [])  # ties: the tie-break decides
+        edited.exchanges = [e for e in edited.exchanges[1:] if e != chosen]
+        edited.exchanges.append(chosen)
+        assert edited.choose(decision, "", []) == chosen, seed

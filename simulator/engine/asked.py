@@ -27,7 +27,7 @@ _ASKS_WHO = re.compile(
     r"|\bwho (?:are you|is this|s there|sent you)\b|\bwhich company\b"
     r"|\bwhat (?:s|is) your name\b|\bknow your name\b|^your name\b"
 )
-_PASS_WORD = re.compile(r"\bpasje\b|\b(?:uw|je|een) pas\b|\blegitimatie\b|\bidentiteitsbewijs\b"
+_PASS_WORD = re.compile(r"\w*pasje\b|\b(?:uw|je|een) pas\b|\blegitimatie\w*|\bidentiteitsbewijs\b"
                         r"|\bid(?: card)?\b|\bbadge\b|\bidentification\b")
 # A pass mentioned in a question or a demand ("ik wil eerst uw pasje zien"), not in a story
 # ("sindsdien vraag ik altijd naar een pasje").
@@ -40,8 +40,8 @@ _GIVES_WHO = re.compile(
     r"|\bon behalf of\b|\bfrom the housing\b"
 )
 _GIVES_WHO_CASED = re.compile(r"\b(?:[Ii]k ben|I'm|I am|[Tt]his is) [A-Z][a-z]+\b")
-_GIVES_PASS = re.compile(r"\bpasje\b|\bmijn pas\b|\blegitimatie\b|\bidentiteitsbewijs\b"
-                         r"|\bmy (?:id|badge|pass|card)\b|\bid card\b|\bidentification\b")
+_GIVES_PASS = re.compile(r"\w*pasje\b|\bmijn pas\b|\blegitimatie\w*|\bidentiteitsbewijs\b"
+                         r"|\bmy (?:id|badge|pass|card)\b|\bid card\b|\bidentification\b|\bbadge\b")
 _YES = re.compile(r"^(?:ja|jawel|jazeker|hier|tuurlijk|natuurlijk|zeker|yes|yeah|sure|here|"
                   r"of course|certainly)\b")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import random
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ import numpy as np
 
 from simulator.content.persona import Persona
 from simulator.content.scenario import Scenario
-from simulator.engine.asked import asks
+from simulator.engine.asked import PASS, asks, gives
 from simulator.engine.director import NEIGHBOURS, Decision
 from simulator.engine.guard import STOPWORDS, normalise, words
 from simulator.engine.guard import is_injection as asks_to_leave_the_role
@@ -40,7 +41,7 @@ EXCHANGE_MIN = 0.12  # below this nothing in the corpus answers; the act's own l
 BEHAVIOUR_WEIGHT = 0.6  # dev set (kind of move matched): 0.25 -> 75/110, 0.6 -> 84/110
 ACT_WEIGHT = 0.06
 DISMISSIVE_WEIGHT = 0.2
-JITTER = 0.03  # seeded: the same line does not always win a near tie
+JITTER = 0.03  # per session: the same line does not always win a near tie
 QUESTION_START = re.compile(
     r"^\s*(?:wat|waar|wanneer|hoe|waarom|welke?|wie|hoelang|sinds|vertel|kunt|kun|kan|heeft|"
     r"hebt|heb|is|zijn|weet|mag|what|where|when|how|why|which|who|tell|can|could|do|does|did|"
@@ -60,6 +61,7 @@ class CorpusLine:
     fact: str | None = None
     needs: frozenset[str] = frozenset()  # words the trainee must have said (see echoes())
     asks: frozenset[str] = frozenset()  # what it asks the trainee for (asked.asks())
+    presumes: frozenset[str] = frozenset()  # given in its trainee line, answered here: the pass
 
 
 DAYS = frozenset(
@@ -79,11 +81,13 @@ def echoes(cue: str, tenant: str) -> frozenset[str]:
     needs = {w for w in specific if re.search(rf"\b{re.escape(w)}\b", tenant.lower())}
     # "Appeltaart? Nu?", "Half uurtje, zeg je.": an opening that picks up the trainee's words needs
     # those words, in that order ("half een" does not answer "een half uur").
+    # Only the words taken over: "Welke reparatie?" needs "reparatie", not "welke reparatie".
     opening = re.split(r"[?!.,:;]", tenant, maxsplit=1)[0]
     if len(opening.split()) <= 3 and any(
         len(w) >= 3 and w in content_words(cue) for w in content_words(opening)
     ):
-        needs.add(normalise(opening))
+        said = set(normalise(cue).split())
+        needs.add(" ".join(w for w in normalise(opening).split() if w in said))
     return frozenset(needs)
 
 
@@ -142,9 +146,11 @@ class TenantCorpus:
         self.persona, self.scenario, self.lang = persona, scenario, lang
         self.embedder = embedder
         self.rng = rng or random.Random()
+        self._salt = self.rng.getrandbits(32)  # this session's tie-breaks (see _jitter)
         self.exchanges = [
             CorpusLine(e.tenant, "exchange", e.act, e.stance, e.trainee, tuple(e.behaviours),
-                       needs=echoes(e.trainee, e.tenant), asks=asks(e.tenant))
+                       needs=echoes(e.trainee, e.tenant), asks=asks(e.tenant),
+                       presumes=gives(e.trainee) & {PASS})
             for e in persona.exchanges.get(lang)
         ]
         self.facts: dict[str, list[CorpusLine]] = {}
@@ -194,8 +200,9 @@ class TenantCorpus:
                given: frozenset[str] = frozenset()) -> CorpusLine | None:
         """The line that answers `trainee` now; None when nothing fits (use the act's line).
         said: the tenant's lines so far; given: what the trainee told of itself (asked.given()):
-        a line that asks for it again is not said."""
+        a line that asks for it again is not said, one that answers the pass only after it."""
         spent = {normalise(t) for t in said}
+        given = given | gives(trainee)
         vector = self._vector(trainee) if trainee else None
         if trainee and (is_injection(trainee) or self._off_topic(trainee, vector)):
             return self._exchange(decision, trainee, vector, spent, given, deflect=True)
@@ -253,11 +260,18 @@ class TenantCorpus:
         return [e for e in self.exchanges if normalise(e.text) not in spent
                 and (e.act == "deflect" or not deflect)]
 
+    def _jitter(self, turn: int, text: str) -> float:
+        """A tie-break in [0, 1) fixed per session, turn and line: unlike a draw per candidate,
+        it stays the same when other lines are added or left out (a trainer's edit to the
+        corpus changes only the turns it should)."""
+        return zlib.crc32(f"{self._salt}|{turn}|{text}".encode()) / 2**32
+
     def _exchange(self, decision: Decision, trainee: str, vector: np.ndarray | None,
                   spent: set[str], given: frozenset[str],
                   deflect: bool = False) -> CorpusLine | None:
         candidates = [c for c in self._candidates(spent, deflect)
-                      if says_all(trainee, c.needs) and not c.asks & given]
+                      if says_all(trainee, c.needs) and not c.asks & given
+                      and c.presumes <= given]
         shown = set(decision.behaviours)
         distance = {s: i for i, s in enumerate((decision.stance, *NEIGHBOURS[decision.stance]))}
         best: tuple[float, float, CorpusLine] | None = None  # score, evidence, line
@@ -271,7 +285,7 @@ class TenantCorpus:
             score += DISMISSIVE_WEIGHT * (("dismissive" in shown) == ("dismissive" in line.behaviours))
             # The mood decides first: a line of another stance must answer much better to win.
             score -= STANCE_PENALTY[distance[line.stance]] if line.stance else 0.0
-            score += JITTER * self.rng.random()
+            score += JITTER * self._jitter(decision.turn, line.text)
             if best is None or score > best[0]:
                 best = (score, evidence, line)
         if best is None:
