@@ -8,7 +8,7 @@ import pytest
 
 from simulator.content import load_library
 from simulator.engine.actor import TenantActor
-from simulator.engine.asked import PASS, WHO, asks, given, gives
+from simulator.engine.asked import CALL, PASS, WHO, asks, given, gives
 from simulator.engine.director import Decision, TenantState
 from simulator.engine.prompt import Turn
 
@@ -22,6 +22,9 @@ LIBRARY = load_library()
     ("Eh... mag ik eerst even uw pasje zien? Dat vraag ik altijd, hoor, niks persoonlijks.", {PASS}),
     ("Erm... could I see your ID first? I always ask, it's nothing personal.", {PASS}),
     ("One moment. Your name and the reference number first, then you can go through.", {WHO}),
+    ("O... is het nu helemaal klaar? En als het weer misgaat, wie moet ik dan bellen?", {CALL}),
+    ("Yeah, who do I ring when it goes again? Because nobody ever answers the main number.",
+     {CALL}),
     # a story about a pass, "pas" as in "only then", a name wanted on paper: nothing asked
     ("Precies, ja. Die wilde vooraf geld hebben. Sindsdien vraag ik altijd naar een pasje.", set()),
     ("Ja hoor, doet u maar. Hij is wel zwaar, hè, pas op uw rug.", set()),
@@ -40,6 +43,9 @@ def test_what_a_tenant_line_asks_for(line, wanted):
     ("Ik ben Mark. Wilt u mijn pasje zien?", {WHO, PASS}),
     ("Ik ben Linda de Vries van Bouwservice Oost. Hier is mijn legitimatiepas.", {WHO, PASS}),
     ("I've got my card here if you want to see it.", {PASS}),
+    ("Als het weer gaat lekken belt u de storingsdienst, het nummer staat op de ketel.", {CALL}),
+    ("If it starts again, just ring the repairs line.", {CALL}),
+    ("Kantoor belt u voor een nieuwe afspraak.", set()),
     ("hoi ik kom voor de reparatie", set()),
     ("Ik ben zo klaar, nog tien minuten.", set()),
     ("I'm sorry, I'm late.", set()),
@@ -92,3 +98,18 @@ def test_leaving_a_line_out_of_the_corpus_changes_only_the_turns_it_would_win():
         edited.exchanges = [e for e in edited.exchanges[1:] if e != chosen]
         edited.exchanges.append(chosen)
         assert edited.choose(decision, "", []) == chosen, seed
+
+
+def test_a_tenant_told_whom_to_ring_does_not_ask_who_to_ring():
+    scenario = LIBRARY.scenarios["closing-the-job"]
+    history = [Turn("tenant", "Eh, goedemorgen."),
+               Turn("trainee", "Zo, het is klaar. Als het weer misgaat, belt u gewoon de "
+                               "storingsdienst, het nummer staat op de sticker op de ketel."),
+               Turn("tenant", "Goed."), Turn("trainee", "Fijne dag nog, mevrouw!")]
+    done = Decision(turn=4, behaviours=("close_next_steps",), state=TenantState(1, 8),
+                    stance="cooperative", act="agree", act_stance="cooperative",
+                    allowed_facts=(), new_facts=())
+    lines = {TenantActor(LIBRARY.personas[pid], scenario, "nl", rng=random.Random(seed))
+             .speak(done, history, {}).text
+             for pid in ("doubting", "grumpy", "demanding") for seed in range(6)}
+    assert not [line for line in lines if CALL in asks(line)], lines

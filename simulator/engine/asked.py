@@ -1,4 +1,5 @@
-"""What a tenant line asks of the trainee (who they are, their pass), and what the trainee gave.
+"""What a tenant line asks of the trainee (who they are, their pass, whom to ring), and what the
+trainee gave.
 
 A tenant who was just told "Ik ben Sandra van de corporatie, hier is mijn pasje" and answers
 "Van welk bedrijf bent u dan? En waar is uw pasje?" has not listened. The corpus and the authored
@@ -7,8 +8,9 @@ names the ones that are answered already, so the tenant says something else.
 
 Plain patterns (Dutch and English) on normalised text, so a choice can be explained and tested
 without a model. `given` looks at every trainee line so far: a name or a company ("ik ben Mark
-van ...", "namens de corporatie", "I'm Sam from ..."), the pass ("hier is mijn pasje", "my ID");
-and a short yes ("Ja, hier.") right after the tenant asked for it.
+van ...", "namens de corporatie", "I'm Sam from ..."), the pass ("hier is mijn pasje", "my ID"),
+whom to ring ("bel gerust de storingsdienst", "the number's on the sticker"); and a short yes
+("Ja, hier.") right after the tenant asked for it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 from simulator.engine.guard import normalise
 from simulator.engine.prompt import Turn
 
-WHO, PASS = "who", "pass"
+WHO, PASS, CALL = "who", "pass", "call"  # CALL: whom to ring if it goes wrong again
 
 _ASKS_WHO = re.compile(
     r"\bwie (?:bent u|ben je|is daar|is dat)\b|\bhoe (?:u heet|heet u|je heet|heet je)\b"
@@ -33,6 +35,17 @@ _PASS_WORD = re.compile(r"\w*pasje\b|\b(?:uw|je|een) pas\b|\blegitimatie\w*|\bid
 # ("sindsdien vraag ik altijd naar een pasje").
 _DEMAND = re.compile(r"zien\b|\blaten\b|\bsee\b|\bseen\b|\bshow\b|\bhold\b")
 
+_ASKS_CALL = re.compile(
+    r"\bwie (?:moet|kan|mag) ik (?:dan |daarvoor )?bellen\b|\bwie bel ik\b|\bwelk nummer\b"
+    r"|\bwho (?:do|should|shall|can) i (?:call|ring|phone)\b|\bwho to (?:call|ring)\b"
+    r"|\bwhat number\b|\bwhich number\b"
+)
+_GIVES_CALL = re.compile(
+    r"\b(?:tele(?:foon)?nummer|nummer|storingsdienst|storingslijn|storingsnummer|servicelijn)\b"
+    r"|\bbel(?:t|len)? (?:u |je )?(?:gerust |maar |dan |even )?(?:mij|me|ons|kantoor|de corporatie)\b"
+    r"|\b(?:number|repairs line|helpline|emergency line|out of hours line)\b"
+    r"|\b(?:call|ring|phone) (?:me|us|the office|the repairs|the helpline|this)\b"
+)
 _GIVES_WHO = re.compile(
     r"\bik (?:ben|heet) \w+(?: \w+)? van\b|\bik heet\b|\bmijn naam is\b|\bnamens\b"
     r"|\bvan de (?:woning)?corporatie\b|\bmet \w+ van\b"
@@ -47,7 +60,7 @@ _YES = re.compile(r"^(?:ja|jawel|jazeker|hier|tuurlijk|natuurlijk|zeker|yes|yeah
 
 
 def asks(line: str) -> frozenset[str]:
-    """What `line` (the tenant's) asks the trainee to tell or show: WHO, PASS."""
+    """What `line` (the tenant's) asks the trainee to tell or show: WHO, PASS, CALL."""
     found = set()
     for sentence in re.findall(r"[^.!?]+[.!?]*", line):  # with its end: a question or not
         text = normalise(sentence)
@@ -55,17 +68,21 @@ def asks(line: str) -> frozenset[str]:
             found.add(WHO)
         if _PASS_WORD.search(text) and ("?" in sentence or _DEMAND.search(text)):
             found.add(PASS)
+        if _ASKS_CALL.search(text):
+            found.add(CALL)
     return frozenset(found)
 
 
 def gives(line: str) -> frozenset[str]:
-    """What a trainee line tells or shows of itself: WHO, PASS."""
+    """What a trainee line tells or shows: WHO, PASS, CALL."""
     text = normalise(line)
     found = set()
     if _GIVES_WHO.search(text) or _GIVES_WHO_CASED.search(line):
         found.add(WHO)
     if _GIVES_PASS.search(text):
         found.add(PASS)
+    if _GIVES_CALL.search(text):
+        found.add(CALL)
     return frozenset(found)
 
 
