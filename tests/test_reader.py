@@ -237,17 +237,24 @@ def test_packed_weights_read_a_padded_batch_exactly_as_the_plain_model_does():
     assert pack(plain) == 8 * 7  # and a second model packs the same way
 
 
+def one_layer() -> tuple[Any, Any, Any]:
+    """A model of one decoder layer, as pack() walks it: (model, self_attn, mlp)."""
+    from torch import nn
+
+    attention, mlp = nn.Module(), nn.Module()
+    return SimpleNamespace(layers=[SimpleNamespace(self_attn=attention, mlp=mlp)]), attention, mlp
+
+
 def test_only_maps_that_give_the_same_numbers_packed_are_packed():
     import torch
     from torch import nn
 
     from scoring.gemma_layers import PackedLinear, pack
 
-    attention, mlp = nn.Module(), nn.Module()
+    model, attention, mlp = one_layer()
     attention.q_proj = nn.Linear(64, 64, bias=False, dtype=torch.bfloat16)
     attention.o_proj = nn.Linear(64, 64, bias=True, dtype=torch.bfloat16)  # a bias: left alone
     mlp.up_proj = nn.Linear(64, 128, bias=False)  # float32: left alone
-    model = SimpleNamespace(layers=[SimpleNamespace(self_attn=attention, mlp=mlp)])
     plain = attention.q_proj
     x = torch.randn(1, 3, 64, dtype=torch.bfloat16)
     swapped = pack(model)
@@ -267,9 +274,8 @@ def test_a_packed_map_that_would_change_the_numbers_is_not_used(monkeypatch):
     from scoring import gemma_layers
     from scoring.gemma_layers import pack
 
-    attention, mlp = nn.Module(), nn.Module()
+    model, attention, _ = one_layer()
     attention.q_proj = plain = nn.Linear(64, 64, bias=False, dtype=torch.bfloat16)
-    model = SimpleNamespace(layers=[SimpleNamespace(self_attn=attention, mlp=mlp)])
     monkeypatch.setattr(gemma_layers, "_packed_product", lambda x, weight: x + 1)  # off by one
     assert pack(model) == 0 and attention.q_proj is plain
 
@@ -281,8 +287,6 @@ def test_a_packed_map_that_would_change_the_numbers_is_not_used(monkeypatch):
 
 
 def test_the_plain_pass_refuses_a_model_it_was_not_written_for():
-    from types import SimpleNamespace
-
     from scoring.gemma_layers import GemmaLayers
 
     config = SimpleNamespace(layer_types=["sliding_attention"], sliding_window=512,

@@ -29,8 +29,9 @@ _ASKS_WHO = re.compile(
     r"|\bwho (?:are you|is this|s there|sent you)\b|\bwhich company\b"
     r"|\bwhat (?:s|is) your name\b|\bknow your name\b|^your name\b"
 )
-_PASS_WORD = re.compile(r"\w*pasje\b|\b(?:uw|je|een) pas\b|\blegitimatie\w*|\bidentiteitsbewijs\b"
-                        r"|\bid(?: card)?\b|\bbadge\b|\bidentification\b")
+# The pass in either mouth; "pas" alone only as "uw pas" (asked) or "mijn pas" (given): "pas op"
+_PASS = r"\w*pasje\b|\blegitimatie\w*|\bidentiteitsbewijs\b|\bidentification\b|\bbadge\b|\bid card\b"
+_PASS_WORD = re.compile(_PASS + r"|\b(?:uw|je|een) pas\b|\bid\b")
 # A pass mentioned in a question or a demand ("ik wil eerst uw pasje zien"), not in a story
 # ("sindsdien vraag ik altijd naar een pasje").
 _DEMAND = re.compile(r"zien\b|\blaten\b|\bsee\b|\bseen\b|\bshow\b|\bhold\b")
@@ -53,8 +54,7 @@ _GIVES_WHO = re.compile(
     r"|\bon behalf of\b|\bfrom the housing\b"
 )
 _GIVES_WHO_CASED = re.compile(r"\b(?:[Ii]k ben|I'm|I am|[Tt]his is) [A-Z][a-z]+\b")
-_GIVES_PASS = re.compile(r"\w*pasje\b|\bmijn pas\b|\blegitimatie\w*|\bidentiteitsbewijs\b"
-                         r"|\bmy (?:id|badge|pass|card)\b|\bid card\b|\bidentification\b|\bbadge\b")
+_GIVES_PASS = re.compile(_PASS + r"|\bmijn pas\b|\bmy (?:id|pass|card)\b")
 _YES = re.compile(r"^(?:ja|jawel|jazeker|hier|tuurlijk|natuurlijk|zeker|yes|yeah|sure|here|"
                   r"of course|certainly)\b")
 
