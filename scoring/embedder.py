@@ -67,6 +67,7 @@ class SentenceTransformerEmbedder:
         self.model_id = model or DEFAULT_MODEL
         self.threads = threads
         self._model = None
+        self._plain = None  # scoring.bert_layers.BertLayers where it fits the model
 
     def _location(self) -> str:
         if self.model_id in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
@@ -101,12 +102,18 @@ class SentenceTransformerEmbedder:
             raise EmbedderError(
                 f"cannot load embedding model '{self.model_id}': {str(err).splitlines()[0]}"
             ) from None
+        from scoring.bert_layers import BertLayers
+
+        if BertLayers.fits(self._model):
+            self._plain = BertLayers(self._model)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         self.load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with torch_threads(len(texts), self.threads):
+            if self._plain is not None and len(texts) <= SMALL_BATCH:  # a turn: ~half the time
+                return self._plain.encode(texts)
             vectors = self._model.encode(
                 list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True,
                 show_progress_bar=False,
