@@ -164,3 +164,42 @@ def test_a_tenant_told_who_came_and_shown_the_pass_does_not_ask_for_them(scorer,
             session.reply()
         answers = [t.text for t in session.tenant_turns[1:]]  # after the door line
         assert not [a for a in answers if asks(a)], answers
+
+
+RESOLVE = [["greet_introduce"], ["acknowledge_emotion"], ["open_question"],
+           ["paraphrase", "check_understanding", "close_next_steps"]]
+OPENERS = {"nl": ["Goedemiddag, ik ben Ruud van Smits, ik kom voor de lekkage.",
+                  "Vervelend dat het nog steeds niet is opgelost.",
+                  "Wat is er de vorige keren gedaan?",
+                  "Dus het lekt na een week steeds weer, en ik bel u als het onderdeel er is. Klopt dat?"],
+           "en": ["Good afternoon, I'm Ruud from Smits, here about the leak.",
+                  "Annoying that it still isn't fixed.",
+                  "What was done the last times?",
+                  "So it leaks again after a week each time, and I'll ring you when the part is in. Right?"]}
+LAST = {"nl": "Ik wil eerst meten en met een camera kijken. Mag ik even naar de badkamer?",
+        "en": "I'd like to measure first and look with a camera. May I go through to the bathroom?"}
+GOODBYE = {"nl": "Ik snap dat het lang duurt. Ik meet vandaag en bel u morgen. Fijne dag verder!",
+           "en": "I get that it's taking long. I'll measure today and ring you tomorrow. Have a good day!"}
+
+
+@pytest.mark.parametrize("pid", ["grumpy", "anxious", "doubting", "impatient"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_conversation_won_over_on_a_request_ends_with_its_answer_not_a_goodbye(scorer, pid,
+                                                                                lang):
+    """Asked "May I go to the bathroom?" as they come round, the tenant answers that (and asks
+    nothing back: the conversation is over); only a trainee who says goodbye gets a goodbye."""
+    for last, behaviours, goodbye in ((LAST[lang], ["acknowledge_emotion", "explain_plan",
+                                                     "ask_permission"], False),
+                                      (GOODBYE[lang], ["acknowledge_emotion", "explain_plan",
+                                                       "close_next_steps"], True)):
+        session = PracticeSession(LIBRARY, pid, "repeat-visit", lang, scorer=scorer, seed=1)
+        for text, shown in zip(OPENERS[lang], RESOLVE):
+            session.say(text, behaviours=shown)
+            session.reply()
+        assert not session.finished
+        session.say(last, behaviours=behaviours)
+        reply = session.reply()
+        assert session.outcome == "resolved" and reply.act == "closing"
+        farewells = session.persona.closings.resolved.get(lang)
+        assert (reply.text in farewells) == goodbye, reply.text
+        assert not reply.text.rstrip().endswith("?")

@@ -14,7 +14,7 @@ import random
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from simulator.content.persona import Persona
@@ -235,6 +235,21 @@ class TenantActor:
         if should_stop():
             raise ReplyCancelled()
         return clean(text, self.names), first
+
+    def last_words(self, decision: Decision, history: list[Turn]) -> str | None:
+        """The tenant's answer to the trainee's last line when it can also be the last thing
+        said: the conversation resolved on a line that was no goodbye ("Mag ik even naar de
+        badkamer?" is answered "Kom maar binnen", not "Fijne dag verder"). None: a goodbye is
+        what fits (the trainee wrapped up), or the corpus has no answer that is not a question;
+        the persona's authored closing is said then."""
+        if decision.outcome != "resolved" or "close_next_steps" in decision.behaviours:
+            return None
+        # Said as a willing tenant: the satisfied stance's lines are the end of a visit
+        # ("Die hang ik bij de telefoon"); a conversation at the door ends on letting them in.
+        trainee, earlier = _said(history)
+        choice = self.corpus.choose(replace(decision, stance="cooperative"), trainee, earlier,
+                                    given(history), last=True)
+        return choice.text if choice is not None else None
 
     def fallback(self, decision: Decision, earlier: list[str]) -> str:
         """An authored line for the act, stance and language, preferring ones not said yet."""

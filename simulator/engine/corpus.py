@@ -197,11 +197,15 @@ class TenantCorpus:
 
     # -- the choice --------------------------------------------------------------------------
     def choose(self, decision: Decision, trainee: str, said: Sequence[str],
-               given: frozenset[str] = frozenset()) -> CorpusLine | None:
+               given: frozenset[str] = frozenset(), last: bool = False) -> CorpusLine | None:
         """The line that answers `trainee` now; None when nothing fits (use the act's line).
         said: the tenant's lines so far; given: what the trainee told of itself (asked.given()):
-        a line that asks for it again is not said, one that answers the pass only after it."""
+        a line that asks for it again is not said, one that answers the pass only after it.
+        last: the conversation ends with this line, so it asks nothing (no one could answer)."""
         spent = {normalise(t) for t in said}
+        if last:  # a question is as good as said: it is never chosen
+            lines = [*self.exchanges, *(ln for fact in self.facts.values() for ln in fact)]
+            spent |= {normalise(ln.text) for ln in lines if ln.text.rstrip().endswith("?")}
         given = given | gives(trainee)
         vector = self._vector(trainee) if trainee else None
         if trainee and (is_injection(trainee) or self._off_topic(trainee, vector)):

@@ -264,8 +264,10 @@ class PracticeSession:
             raise SessionError("nothing to reply to; call say() first")
         decision = self._pending.decision
         if decision.finished:
-            turn = TenantTurn(self.director.closing(self.lang), "closing", decision.stance,
-                              "fallback", state=decision.state, outcome=decision.outcome)
+            answer = self.actor.last_words(decision, self.history)
+            turn = TenantTurn(answer or self.director.closing(self.lang), "closing",
+                              decision.stance, "corpus" if answer else "fallback",
+                              state=decision.state, outcome=decision.outcome)
             if on_chunk is not None:
                 on_chunk(turn.text)
         else:
