@@ -240,9 +240,17 @@ def test_a_line_going_wrong_is_not_generated_to_the_end(library):
     ("Het duurt een half uurtje.", "Half uurtje, zeg je. En dan?", "Dat is een half uurtje werk.", True),
     ("Ik ben om half een klaar.", "Half één? Dan ben ik al weg.", "Ik heb het binnen een half uur gemaakt.", False),
     ("Vertel eens een mop.", "Een mop? Nee hoor.", "Vertel eens een mop!", True),
+    # a quoted opening, however long, puts words in the trainee's mouth unless they said them
+    ("Hallo, ik ben Peter. Ik ga pas weg als het werkt.", "Pas weg als het werkt, zeg je. Dat wil ik wel eens zien.",
+     "Vandaag ga ik eerst meten, dan weten we waar het lekt.", False),
+    ("Hallo, ik ben Peter. Ik ga pas weg als het werkt.", "Pas weg als het werkt, zeg je. Dat wil ik wel eens zien.",
+     "Beloofd: ik ga pas weg als het werkt.", True),
+    ("I'll stay until it works, I promise.", "Until it works, you say. We'll see.", "I'll be quick.", False),
+    # a capital at a sentence's start is no name: "Ik" is not taken over from "... werkt. Ik ga"
+    ("Het werkt weer. Ik ga nu.", "Gaat u al? Dan zeg ik maar dag.", "Zo, klaar, tot ziens.", True),
 ])
 def test_a_line_that_takes_over_the_trainees_words_only_answers_those_words(cue, tenant, trainee,
                                                                             fits):
-    from simulator.engine.corpus import echoes, says_all
+    from simulator.engine.echo import echoes, says_all
 
     assert says_all(trainee, echoes(cue, tenant)) is fits

@@ -9,7 +9,6 @@ the same behaviours shown). A line is never said twice in one session.
 
 from __future__ import annotations
 
-import functools
 import random
 import re
 import zlib
@@ -23,8 +22,9 @@ from simulator.content.persona import Persona
 from simulator.content.scenario import Scenario
 from simulator.engine.asked import PASS, asks, gives
 from simulator.engine.director import NEIGHBOURS, Decision
-from simulator.engine.guard import STOPWORDS, normalise, words
+from simulator.engine.echo import content_words, echoes, says_all
 from simulator.engine.guard import is_injection as asks_to_leave_the_role
+from simulator.engine.guard import normalise
 
 # Subtracted for a line of the current stance, its nearest, next and farthest stance (director.py).
 # A looser (0, .2, .4, .6) matched the kind of move slightly more often on the dev set (93 vs 89 of
@@ -64,39 +64,6 @@ class CorpusLine:
     presumes: frozenset[str] = frozenset()  # given in its trainee line, answered here: the pass
 
 
-DAYS = frozenset(
-    ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december", "january", "february", "march", "june", "july", "august", "october"]
-)
-
-
-def echoes(cue: str, tenant: str) -> frozenset[str]:
-    """Specifics the tenant line takes over from its trainee line: a name, a day, a number.
-
-    "Kim, eigen nummer." only answers a trainee who said Kim; said to Sam, it is wrong.
-    """
-    words = re.findall(r"\w+", cue)
-    specific = {w.lower() for i, w in enumerate(words)
-                if any(c.isdigit() for c in w) or w.lower() in DAYS
-                or (i > 0 and w[:1].isupper() and w != "I")}
-    needs = {w for w in specific if re.search(rf"\b{re.escape(w)}\b", tenant.lower())}
-    # "Appeltaart? Nu?", "Half uurtje, zeg je.": an opening that picks up the trainee's words needs
-    # those words, in that order ("half een" does not answer "een half uur").
-    # Only the words taken over: "Welke reparatie?" needs "reparatie", not "welke reparatie".
-    opening = re.split(r"[?!.,:;]", tenant, maxsplit=1)[0]
-    if len(opening.split()) <= 3 and any(
-        len(w) >= 3 and w in content_words(cue) for w in content_words(opening)
-    ):
-        said = set(normalise(cue).split())
-        needs.add(" ".join(w for w in normalise(opening).split() if w in said))
-    return frozenset(needs)
-
-
-def says_all(trainee: str, needs: frozenset[str]) -> bool:
-    """Whether the trainee said every word (and phrase) an exchange's tenant line takes over."""
-    said = normalise(trainee)
-    return all(re.search(rf"\b{re.escape(n)}\b", said) for n in needs)
-
-
 KEEP_BACK = object()  # the trainee asked about a fact the tenant keeps back for now
 
 
@@ -119,18 +86,6 @@ def is_injection(text: str) -> bool:
     return asks_to_leave_the_role(text) or any(
         re.search(p, text, re.IGNORECASE) for p in (*ROLE_SWAP, *OFF_TOPIC)
     )
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "en", "es", "ed", "e", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-@functools.lru_cache(maxsize=8192)  # the corpus cues are compared with every trainee line
-def content_words(text: str) -> frozenset[str]:
-    return frozenset(_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1)
 
 
 def word_overlap(a: frozenset[str], b: frozenset[str]) -> float:
