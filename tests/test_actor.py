@@ -246,6 +246,11 @@ def test_a_line_going_wrong_is_not_generated_to_the_end(library):
     ("Hallo, ik ben Peter. Ik ga pas weg als het werkt.", "Pas weg als het werkt, zeg je. Dat wil ik wel eens zien.",
      "Beloofd: ik ga pas weg als het werkt.", True),
     ("I'll stay until it works, I promise.", "Until it works, you say. We'll see.", "I'll be quick.", False),
+    # a count in words is as specific as a digit
+    ("Ik maak het droog, en over twee weken kom ik kijken.", "Over twee weken dan. Goed, als je dan ook echt komt.",
+     "Ik bel de opzichter en laat het u vandaag weten.", False),
+    ("Just covering up first, about five minutes.", "Five minutes covering up? And the job?",
+     "Just covering up first, about five minutes.", True),
     # a capital at a sentence's start is no name: "Ik" is not taken over from "... werkt. Ik ga"
     ("Het werkt weer. Ik ga nu.", "Gaat u al? Dan zeg ik maar dag.", "Zo, klaar, tot ziens.", True),
 ])

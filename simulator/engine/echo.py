@@ -14,6 +14,10 @@ import re
 
 from simulator.engine.guard import STOPWORDS, normalise, words
 
+# Counts said in words ("over twee weken", "a quarter of an hour"): as specific as a digit.
+NUMBERS = frozenset(
+    ["twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf", "vijftien", "twintig", "dertig", "veertig", "kwart", "anderhalf", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "quarter"]
+)
 DAYS = frozenset(
     ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december", "january", "february", "march", "june", "july", "august", "october"]
 )
@@ -48,7 +52,7 @@ def echoes(cue: str, tenant: str) -> frozenset[str]:
     # A capital inside a sentence marks a name; at a sentence's start ("... werkt. Ik ga") not.
     found = [(m.group(0), m.start()) for m in re.finditer(r"\w+", cue)]
     specific = {w.lower() for w, at in found
-                if any(c.isdigit() for c in w) or w.lower() in DAYS
+                if any(c.isdigit() for c in w) or w.lower() in DAYS | NUMBERS
                 or (w[:1].isupper() and w != "I" and not _starts_sentence(cue, at))}
     needs = {w for w in specific if re.search(rf"\b{re.escape(w)}\b", tenant.lower())}
     # "Appeltaart? Nu?", "Half uurtje, zeg je.": an opening that picks up the trainee's words needs
