@@ -251,6 +251,13 @@ def test_a_line_going_wrong_is_not_generated_to_the_end(library):
      "Ik bel de opzichter en laat het u vandaag weten.", False),
     ("Just covering up first, about five minutes.", "Five minutes covering up? And the job?",
      "Just covering up first, about five minutes.", True),
+    # "X dan?" picks up the trainee's X; a count is said in its diminutive too
+    ("Ik maak het tijdelijk, volgende week komt er iemand.", "Volgende week wanneer dan? Ik moet vrij regelen.",
+     "Daar moet alles uit voor ik kan beginnen.", False),
+    ("Even kijken, dat duurt een kwartiertje. Daarna weet ik meer.", "Oké, een kwartier. En daarna?",
+     "Ik ga het weer behandelen.", False),
+    ("Even kijken, dat duurt een kwartiertje. Daarna weet ik meer.", "Oké, een kwartier. En daarna?",
+     "Geef me een kwartiertje om te kijken.", True),
     # a capital at a sentence's start is no name: "Ik" is not taken over from "... werkt. Ik ga"
     ("Het werkt weer. Ik ga nu.", "Gaat u al? Dan zeg ik maar dag.", "Zo, klaar, tot ziens.", True),
 ])

@@ -16,7 +16,7 @@ from simulator.engine.guard import STOPWORDS, normalise, words
 
 # Counts said in words ("over twee weken", "a quarter of an hour"): as specific as a digit.
 NUMBERS = frozenset(
-    ["twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf", "vijftien", "twintig", "dertig", "veertig", "kwart", "anderhalf", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "quarter"]
+    ["twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf", "vijftien", "twintig", "dertig", "veertig", "kwart", "kwartier", "anderhalf", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "quarter"]
 )
 DAYS = frozenset(
     ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december", "january", "february", "march", "june", "july", "august", "october"]
@@ -35,8 +35,10 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1)
 
 
-QUOTED = re.compile(r"^([^?!.,:;]+),\s*(?:zeg je|zegt u|zei je|zei u|you say|you said)\b",
-                    re.IGNORECASE)
+# An opening that quotes the trainee: "Pas weg als het werkt, zeg je." "Over twee weken dan."
+QUOTED = re.compile(r"^([^?!.,:;]+),\s*(?:zeg je|zegt u|zei je|zei u|you say|you said)\b"
+                    r"|^([^?!.,:;]+?)\s+(?:dan|then)\s*[?.!]", re.IGNORECASE)
+SMALL = "(?:tje|je)?"  # a need is said in its diminutive too ("kwartier": "een kwartiertje")
 
 
 def _starts_sentence(text: str, at: int) -> bool:
@@ -51,16 +53,17 @@ def echoes(cue: str, tenant: str) -> frozenset[str]:
     """
     # A capital inside a sentence marks a name; at a sentence's start ("... werkt. Ik ga") not.
     found = [(m.group(0), m.start()) for m in re.finditer(r"\w+", cue)]
-    specific = {w.lower() for w, at in found
-                if any(c.isdigit() for c in w) or w.lower() in DAYS | NUMBERS
+    specific = {_base(w) for w, at in found
+                if any(c.isdigit() for c in w) or _base(w) in DAYS | NUMBERS
                 or (w[:1].isupper() and w != "I" and not _starts_sentence(cue, at))}
-    needs = {w for w in specific if re.search(rf"\b{re.escape(w)}\b", tenant.lower())}
+    needs = {w for w in specific if re.search(rf"\b{re.escape(w)}{SMALL}\b", tenant.lower())}
     # "Appeltaart? Nu?", "Half uurtje, zeg je.": an opening that picks up the trainee's words needs
     # those words, in that order ("half een" does not answer "een half uur").
     # Only the words taken over: "Welke reparatie?" needs "reparatie", not "welke reparatie".
     # A quoted opening ("Pas weg als het werkt, zeg je.") takes them over whatever its length.
     quoted = QUOTED.match(tenant)
-    opening = quoted.group(1) if quoted else re.split(r"[?!.,:;]", tenant, maxsplit=1)[0]
+    opening = (quoted.group(1) or quoted.group(2) if quoted
+               else re.split(r"[?!.,:;]", tenant, maxsplit=1)[0])
     if (quoted or len(opening.split()) <= 3) and any(
         len(w) >= 3 and w in content_words(cue) for w in content_words(opening)
     ):
@@ -72,4 +75,10 @@ def echoes(cue: str, tenant: str) -> frozenset[str]:
 def says_all(trainee: str, needs: frozenset[str]) -> bool:
     """Whether the trainee said every word (and phrase) an exchange's tenant line takes over."""
     said = normalise(trainee)
-    return all(re.search(rf"\b{re.escape(n)}\b", said) for n in needs)
+    return all(re.search(rf"\b{re.escape(n)}{SMALL}\b", said) for n in needs)
+
+
+def _base(word: str) -> str:
+    """A Dutch diminutive's base ("kwartiertje" -> "kwartier"); other words lowercased."""
+    low = word.lower()
+    return low[:-3] if low.endswith("tje") and low[:-3] in NUMBERS else low
